@@ -1,0 +1,24 @@
+"""Write one named section of training/RESULTS.md, leaving the other scripts' sections alone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+RESULTS_PATH = Path(__file__).resolve().parent / "RESULTS.md"
+HEADER = "# papersieve: measured numbers\n\nEvery section below is written by the script it names; rerun it to refresh.\n"
+
+
+def write_section(name: str, markdown: str, path: Path = RESULTS_PATH) -> None:
+    """Replace (or append) the block between this section's begin/end markers."""
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    block = f"{begin}\n{markdown.strip()}\n{end}"
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
