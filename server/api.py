@@ -1,0 +1,264 @@
+"""The HTTP API under /api/v1 (DESIGN.md's contract). Routes only translate: JSON in, store and
+models do the work, JSON out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, Response, abort, request
+
+from server import __version__
+from server.app import get_models, get_store, json_response
+from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, import_ratings
+from server.profile_models import TEXT_COLUMNS, FittedModel
+from server.store import DEFAULT_PROFILE, Paper, RatedPaper, Store
+from server.validation import (
+    InvalidInput,
+    check_json_object,
+    check_paper,
+    check_papers,
+    check_profile_name,
+    check_rating,
+    normalise_paper_id,
+)
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+REASONS_UP = 4
+REASONS_DOWN = 3
+MAX_PAGE = 200
+MAX_SUGGESTIONS = 50
+SUGGESTION_POOL = 2_000
+TOP_TERMS = 15
+
+
+def json_body() -> dict:
+    if request.mimetype != "application/json":
+        abort(415, "send the body as JSON with 'Content-Type: application/json'")
+    body = request.get_json(silent=True)
+    if body is None:
+        abort(400, "the request body is not valid JSON")
+    return check_json_object(body)
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise InvalidInput(f"'{name}' must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def papers_frame(papers: list[Paper]) -> pd.DataFrame:
+    return pd.DataFrame({"title": [p.title for p in papers], "abstract": [p.abstract for p in papers]})
+
+
+def readiness(store: Store, profile: str) -> dict[str, Any]:
+    labels = store.label_counts(profile)
+    needed = int(labels.up == 0) + int(labels.down == 0)
+    return {"ready": needed == 0, "labels": labels.as_dict(), "needed": needed}
+
+
+def paper_json(paper: Paper) -> dict[str, str]:
+    return {"id": paper.id, "title": paper.title, "abstract": paper.abstract, "url": paper.url}
+
+
+def rated_json(item: RatedPaper) -> dict[str, Any]:
+    return {"paper": paper_json(item.paper), "rating": item.rating, "rated_at": item.rated_at}
+
+
+def score_with(model: FittedModel, papers: list[Paper]) -> tuple[np.ndarray, list[dict]]:
+    frame = papers_frame(papers)
+    probabilities = model.classifier.predict_proba(frame)[:, list(model.classifier.classes_).index(1)]
+    reasons = model.classifier.explain(frame, top_k=max(REASONS_UP, REASONS_DOWN))
+    return probabilities, reasons
+
+
+@api.get("/health")
+def health() -> Any:
+    return json_response({"status": "ok", "version": __version__})
+
+
+@api.post("/score")
+def score() -> Any:
+    body = json_body()
+    profile = check_profile_name(body.get("profile", DEFAULT_PROFILE))
+    papers = check_papers(body.get("papers", []))
+    store = get_store()
+    store.record_seen(profile, papers)
+    state = readiness(store, profile)
+    ratings = store.ratings_of(profile, [paper.id for paper in papers])
+    model = get_models().current(store, profile) if state["ready"] else None
+    scores: list[dict[str, Any]] = []
+    if model is not None and papers:
+        probabilities, reasons = score_with(model, papers)
+    for index, paper in enumerate(papers):
+        entry: dict[str, Any] = {"id": paper.id, "score": None, "reasons": [], "reasons_against": []}
+        if model is not None:
+            entry["score"] = round(float(probabilities[index]), 4)
+            entry["reasons"] = reasons[index]["up"][:REASONS_UP]
+            entry["reasons_against"] = reasons[index]["down"][:REASONS_DOWN]
+        entry["rating"] = ratings.get(paper.id)
+        scores.append(entry)
+    state["ready"] = model is not None
+    return json_response({**state, "scores": scores})
+
+
+@api.post("/feedback")
+def feedback() -> Any:
+    body = json_body()
+    profile = check_profile_name(body.get("profile", DEFAULT_PROFILE))
+    paper = check_paper(body.get("paper"))
+    rating = check_rating(body.get("rating"))
+    store = get_store()
+    store.set_rating(profile, paper, rating)
+    return json_response(readiness(store, profile))
+
+
+@api.delete("/feedback/<profile>/<path:paper_id>")
+def undo_feedback(profile: str, paper_id: str) -> Any:
+    profile = check_profile_name(profile)
+    store = get_store()
+    store.delete_rating(profile, normalise_paper_id(paper_id))
+    return json_response(readiness(store, profile))
+
+
+@api.get("/profiles")
+def list_profiles() -> Any:
+    summaries = get_store().list_profiles()
+    return json_response(
+        {
+            "profiles": [
+                {
+                    "name": s.name,
+                    "labels": s.labels.as_dict(),
+                    "papers_seen": s.papers_seen,
+                    "created_at": s.created_at,
+                }
+                for s in summaries
+            ]
+        }
+    )
+
+
+@api.post("/profiles")
+def create_profile() -> Any:
+    name = check_profile_name(json_body().get("name"))
+    summary = get_store().create_profile(name)
+    return json_response({"name": summary.name, "labels": summary.labels.as_dict()}, 201)
+
+
+@api.delete("/profiles/<profile>")
+def delete_profile(profile: str) -> Any:
+    profile = check_profile_name(profile)
+    if profile == DEFAULT_PROFILE:
+        raise InvalidInput("the 'default' profile cannot be deleted (delete its ratings instead)")
+    get_store().delete_profile(profile)
+    get_models().forget(profile)
+    return json_response({"deleted": profile})
+
+
+@api.get("/profiles/<profile>")
+def show_profile(profile: str) -> Any:
+    profile = check_profile_name(profile)
+    store = get_store()
+    summary = store.profile(profile)
+    models = get_models()
+    model = models.current(store, profile) if summary.labels.up and summary.labels.down else None
+    top_terms = model.classifier.top_terms(k=TOP_TERMS) if model else {"for": [], "against": []}
+    return json_response(
+        {
+            "name": summary.name,
+            "created_at": summary.created_at,
+            "labels": summary.labels.as_dict(),
+            "papers_seen": summary.papers_seen,
+            "model": {
+                "ready": model is not None,
+                "trained_at": model.trained_at if model else None,
+                "quality": models.quality(store, profile) if model else None,
+            },
+            "top_terms": top_terms,
+        }
+    )
+
+
+@api.get("/profiles/<profile>/ratings")
+def list_ratings(profile: str) -> Any:
+    profile = check_profile_name(profile)
+    limit = int_arg("limit", 50, 1, MAX_PAGE)
+    offset = int_arg("offset", 0, 0, 10**9)
+    store = get_store()
+    summary = store.profile(profile)
+    items = store.ratings(profile, limit=limit, offset=offset)
+    return json_response(
+        {
+            "total": summary.labels.up + summary.labels.down,
+            "limit": limit,
+            "offset": offset,
+            "ratings": [rated_json(item) for item in items],
+        }
+    )
+
+
+@api.get("/profiles/<profile>/suggest")
+def suggest(profile: str) -> Any:
+    """Seen, unrated papers whose rating would teach the model most."""
+    profile = check_profile_name(profile)
+    limit = int_arg("limit", 10, 1, MAX_SUGGESTIONS)
+    store = get_store()
+    model = get_models().current(store, profile) if readiness(store, profile)["ready"] else None
+    pool = store.unrated_seen(profile, SUGGESTION_POOL)
+    if model is None:
+        return json_response({"ready": False, "papers": []})
+    if pool.empty:
+        return json_response({"ready": True, "papers": []})
+    frame = pool[TEXT_COLUMNS]
+    probabilities = model.classifier.predict_proba(frame)[:, list(model.classifier.classes_).index(1)]
+    papers = [
+        {
+            "paper": paper_json(Paper(*pool.loc[i, ["id", "title", "abstract", "url"]])),
+            "score": round(float(probabilities[i]), 4),
+        }
+        for i in model.classifier.suggestion_order(frame)[:limit]
+    ]
+    return json_response({"ready": True, "papers": papers})
+
+
+@api.get("/profiles/<profile>/export")
+def export_profile(profile: str) -> Any:
+    profile = check_profile_name(profile)
+    fmt = request.args.get("format", "json")
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"'format' must be one of {', '.join(EXPORT_FORMATS)}")
+    store = get_store()
+    store.profile(profile)
+    text = export_ratings(profile, store.ratings(profile), fmt)
+    mimetype = "application/json" if fmt == "json" else "text/csv"
+    return Response(
+        text,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="papersieve-{profile}.{fmt}"'},
+    )
+
+
+@api.post("/profiles/<profile>/import")
+def import_profile(profile: str) -> Any:
+    profile = check_profile_name(profile)
+    fmt = request.args.get("format") or FORMAT_BY_CONTENT_TYPE.get(request.mimetype)
+    if fmt is None:
+        abort(
+            415,
+            "say what you import: Content-Type application/json, text/csv, application/x-bibtex "
+            "or text/plain (arXiv ids), or ?format=json|csv|bibtex|arxiv-ids",
+        )
+    try:
+        text = request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("the body must be UTF-8 text") from None
+    rated = import_ratings(text, fmt)
+    store = get_store()
+    imported = store.import_ratings(profile, rated)
+    return json_response({"imported": imported, **readiness(store, profile)})

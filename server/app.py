@@ -1,0 +1,77 @@
+"""The Flask application factory: defaults, then the caller's config; one store connection per request."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, abort, current_app, g, jsonify, request
+
+from server.auth import bearer_token_matches, is_allowed_origin, is_loopback_host, load_or_create_token
+from server.errors import register_error_handlers
+from server.profile_models import ProfileModels
+from server.store import Store
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+PUBLIC_ENDPOINTS = frozenset({"api.health"})
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app for `config["DATA_DIR"]` (required); `TOKEN` overrides the data dir's token."""
+    app = Flask(__name__)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
+    app.config.update(config or {})
+    if not app.config.get("DATA_DIR"):
+        raise ValueError("create_app needs config['DATA_DIR']")
+    data_dir = Path(app.config["DATA_DIR"])
+    app.config.setdefault("TOKEN", None)
+    app.config["TOKEN"] = app.config["TOKEN"] or load_or_create_token(data_dir)
+    Store.open(data_dir).close()  # create or migrate the database once, before any request
+    app.extensions["papersieve_models"] = ProfileModels(data_dir / "models")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    register_error_handlers(app)
+    app.before_request(_guard_request)
+    app.teardown_appcontext(_close_store)
+
+    from server.api import api
+
+    app.register_blueprint(api)
+    logging.getLogger("server").setLevel(logging.INFO)
+    return app
+
+
+def _guard_request() -> None:
+    """Refuse other web pages, DNS rebinding, oversized bodies and unauthenticated calls."""
+    if not is_loopback_host(request.headers.get("Host")):
+        abort(403, "refused: the Host header must be 127.0.0.1, localhost or [::1]")
+    if not is_allowed_origin(request.headers.get("Origin")):
+        abort(403, "refused: requests from web pages are not allowed, only from the papersieve extension")
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        abort(413)
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    if not bearer_token_matches(current_app.config["TOKEN"], request.headers.get("Authorization")):
+        abort(401, "missing or wrong token: send 'Authorization: Bearer <token>' (see `papersieve token`)")
+
+
+def get_store() -> Store:
+    """This request's store connection, opened on first use and closed at teardown."""
+    if "store" not in g:
+        g.store = Store.open(current_app.config["DATA_DIR"], setup=False)
+    return g.store
+
+
+def get_models() -> ProfileModels:
+    return current_app.extensions["papersieve_models"]
+
+
+def _close_store(_error: BaseException | None) -> None:
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def json_response(payload: Any, status: int = 200) -> tuple[Response, int]:
+    return jsonify(payload), status

@@ -1,0 +1,68 @@
+"""Who may talk to the server: a bearer token kept in the data directory, loopback Host names only,
+and no Origin but the extension's (which stops other web pages and DNS rebinding)."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+TOKEN_FILE = "token"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+EXTENSION_ORIGIN_SCHEMES = ("chrome-extension://", "moz-extension://")
+
+
+def token_path(data_dir: Path) -> Path:
+    return Path(data_dir) / TOKEN_FILE
+
+
+def load_or_create_token(data_dir: Path) -> str:
+    """The data directory's token, made on first use in a file only its owner can read (0600)."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = token_path(data_dir)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        token = path.read_text(encoding="ascii").strip()
+        if len(token) < 32:
+            raise ValueError(f"the token file {path} is damaged: delete it to make a new token") from None
+        return token
+    token = secrets.token_urlsafe(32)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(token + "\n")
+    return token
+
+
+def bearer_token_matches(expected: str, authorization_header: str | None) -> bool:
+    """Constant-time check of an `Authorization: Bearer <token>` header."""
+    scheme, _, presented = (authorization_header or "").partition(" ")
+    if scheme.lower() != "bearer" or not presented:
+        return False
+    return hmac.compare_digest(expected.encode(), presented.strip().encode())
+
+
+def host_name(host_header: str) -> str | None:
+    """The name part of a Host header (`[::1]:8417` → `::1`), or None if it is malformed."""
+    host_header = host_header.strip().lower()
+    if host_header.startswith("["):
+        name, bracket, rest = host_header[1:].partition("]")
+        if not bracket or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
+            return None
+        return name
+    name, colon, port = host_header.partition(":")
+    if colon and not port.isdigit():
+        return None
+    return name
+
+
+def is_loopback_host(host_header: str | None) -> bool:
+    return host_name(host_header or "") in LOOPBACK_HOSTS
+
+
+def is_allowed_origin(origin: str | None) -> bool:
+    """No Origin (curl, the CLI, tests) or the extension's own; never a web page's."""
+    if origin is None:
+        return True
+    return origin.startswith(EXTENSION_ORIGIN_SCHEMES) and len(origin) > len("moz-extension://")

@@ -1,0 +1,285 @@
+"""The `papersieve` command: serve, token, profiles, import, export, eval."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from server import __version__
+from server.auth import LOOPBACK_HOSTS, load_or_create_token, token_path
+from server.config import DATA_DIR_ENV, DEFAULT_HOST, DEFAULT_PORT, resolve_data_dir
+from server.label_formats import (
+    EXPORT_FORMATS,
+    FORMAT_BY_SUFFIX,
+    IMPORT_FORMATS,
+    export_ratings,
+    import_ratings,
+)
+from server.store import DEFAULT_PROFILE, Store, StoreError
+from server.validation import InvalidInput, check_profile_name
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr with a non-zero exit code."""
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where papersieve keeps its database, token and models (default: ${DATA_DIR_ENV}, "
+        "else the platform's user data directory)",
+    )
+
+
+def add_profile(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default=DEFAULT_PROFILE, help="the profile (default: %(default)s)")
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    data_dir = resolve_data_dir(args.data_dir)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise CommandError(f"the data directory {data_dir} is a file, not a directory")
+    try:
+        return Store.open(data_dir)
+    except (OSError, sqlite3.Error) as error:
+        raise CommandError(f"cannot open the database in {data_dir}: {error}") from None
+
+
+# --- serve ---------------------------------------------------------------------------------------
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    from waitress import create_server
+
+    from server.app import create_app
+
+    if args.host not in LOOPBACK_HOSTS:
+        raise CommandError(
+            f"--host {args.host} is not a loopback address: papersieve serves only this machine "
+            "(127.0.0.1, localhost or ::1)"
+        )
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        app = create_app({"DATA_DIR": data_dir})
+    except (OSError, sqlite3.Error, ValueError) as error:
+        raise CommandError(f"cannot use the data directory {data_dir}: {error}") from None
+    try:
+        server = create_server(
+            app,
+            host=args.host,
+            port=args.port,
+            threads=4,
+            ident="papersieve",
+            max_request_body_size=8 * 1024 * 1024,
+        )
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"papersieve {__version__} listening on http://{host}:{server.effective_port}", flush=True)
+    print(f"data directory: {data_dir}", flush=True)
+    print(
+        f"token for the extension: run `papersieve token --data-dir {data_dir}` "
+        f"(stored in {token_path(data_dir)})",
+        flush=True,
+    )
+    print("stop with Ctrl-C", flush=True)
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        app.extensions["papersieve_models"].saver.flush()
+        print("papersieve stopped", flush=True)
+    return 0
+
+
+# --- token, profiles -----------------------------------------------------------------------------
+
+
+def command_token(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        print(load_or_create_token(data_dir))
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot read or create the token in {data_dir}: {error}") from None
+    return 0
+
+
+def command_profiles(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        if args.action == "list":
+            for summary in store.list_profiles():
+                print(
+                    f"{summary.name}\t👍 {summary.labels.up}\t👎 {summary.labels.down}\t"
+                    f"{summary.papers_seen} papers seen"
+                )
+        elif args.action == "create":
+            store.create_profile(check_profile_name(args.name))
+            print(f"created profile {args.name!r}")
+        elif args.action == "delete":
+            if args.name == DEFAULT_PROFILE:
+                raise CommandError("the 'default' profile cannot be deleted")
+            store.delete_profile(check_profile_name(args.name))
+            data_dir = resolve_data_dir(args.data_dir)
+            (data_dir / "models" / f"{args.name}.joblib").unlink(missing_ok=True)
+            print(f"deleted profile {args.name!r} and its ratings")
+    return 0
+
+
+# --- import, export ------------------------------------------------------------------------------
+
+
+def command_import(args: argparse.Namespace) -> int:
+    fmt = args.format or FORMAT_BY_SUFFIX.get(Path(args.file).suffix.lower())
+    if fmt is None:
+        raise CommandError(
+            f"cannot tell the format of {args.file}: pass --format ({', '.join(IMPORT_FORMATS)})"
+        )
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {args.file}: {error}") from None
+    rated = import_ratings(text, fmt)
+    with open_store(args) as store:
+        count = store.import_ratings(check_profile_name(args.profile), rated)
+        labels = store.label_counts(args.profile)
+    print(f"imported {count} ratings into {args.profile!r} (now 👍 {labels.up}, 👎 {labels.down})")
+    return 0
+
+
+def command_export(args: argparse.Namespace) -> int:
+    fmt = args.format or FORMAT_BY_SUFFIX.get(Path(args.output or "").suffix.lower(), "json")
+    if fmt not in EXPORT_FORMATS:
+        raise CommandError(f"cannot export as {fmt}: use --format json or csv")
+    with open_store(args) as store:
+        profile = check_profile_name(args.profile)
+        store.profile(profile)
+        ratings = store.ratings(profile)
+        text = export_ratings(profile, ratings, fmt)
+    if args.output and args.output != "-":
+        output = Path(args.output)
+        tmp = output.with_name(output.name + ".tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(output)
+        except OSError as error:
+            raise CommandError(f"cannot write {output}: {error}") from None
+        print(f"exported {len(ratings)} ratings of {profile!r} to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_eval(argv: list[str]) -> int:
+    """`papersieve eval ...`: the evaluation has its own options (training/evaluate.py)."""
+    from training.evaluate import main as evaluate
+
+    return evaluate(argv)
+
+
+# --- parser --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papersieve",
+        description="papersieve: a private, local relevance filter for research-paper digests.",
+    )
+    parser.add_argument("--version", action="version", version=f"papersieve {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the local server the extension talks to",
+        description="Run the local scoring server (waitress) on a loopback address.",
+    )
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help="loopback address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s; 0 picks a free one)"
+    )
+    add_data_dir(serve)
+    serve.set_defaults(run=command_serve)
+
+    token = commands.add_parser(
+        "token",
+        help="print the token to paste into the extension's options",
+        description="Print the API token (made on first use, kept in the data directory).",
+    )
+    add_data_dir(token)
+    token.set_defaults(run=command_token)
+
+    profiles = commands.add_parser(
+        "profiles",
+        help="list, create or delete profiles",
+        description="List, create or delete reading profiles.",
+    )
+    profiles.add_argument("action", nargs="?", choices=("list", "create", "delete"), default="list")
+    profiles.add_argument("name", nargs="?", help="the profile to create or delete")
+    add_data_dir(profiles)
+    profiles.set_defaults(run=command_profiles)
+
+    importer = commands.add_parser(
+        "import",
+        help="import ratings (JSON, CSV, BibTeX, arXiv ids)",
+        description="Import ratings with their papers. BibTeX entries and "
+        "arXiv id lists (one id or arxiv.org link a line) count as 👍.",
+    )
+    importer.add_argument("file", help="the file to import, or - for standard input")
+    importer.add_argument("--format", choices=IMPORT_FORMATS, help="default: from the file's extension")
+    add_profile(importer)
+    add_data_dir(importer)
+    importer.set_defaults(run=command_import)
+
+    exporter = commands.add_parser(
+        "export",
+        help="export a profile's ratings with their papers",
+        description="Export a profile's ratings with their papers' text.",
+    )
+    exporter.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exporter.add_argument(
+        "--format", choices=EXPORT_FORMATS, help="default: from --output's extension, else json"
+    )
+    add_profile(exporter)
+    add_data_dir(exporter)
+    exporter.set_defaults(run=command_export)
+
+    commands.add_parser(
+        "eval",
+        help="measure ranking quality on real data or on your own ratings (see `papersieve eval --help`)",
+        add_help=False,
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["eval"]:
+        return run_eval(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "profiles" and args.action in ("create", "delete") and not args.name:
+        parser.error(f"profiles {args.action} needs a profile name")
+    try:
+        return args.run(args)
+    except (CommandError, InvalidInput, StoreError) as error:
+        print(f"papersieve {args.command}: {error}", file=sys.stderr)
+        return 2 if isinstance(error, InvalidInput) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""Where papersieve keeps its data: --data-dir, else $PAPERSIEVE_DATA_DIR, else the platform's
+user data directory. Only the CLI calls this; everything below it receives the path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+DATA_DIR_ENV = "PAPERSIEVE_DATA_DIR"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8417
+
+
+def resolve_data_dir(explicit: str | Path | None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    return Path(user_data_dir("papersieve", appauthor=False))

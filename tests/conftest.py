@@ -1,0 +1,31 @@
+"""Fixtures shared by every test: no test ever sees the user's real data directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from training.shared_data import shared_data_dir
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the default data directory (env and platform dirs) at a fresh temporary folder."""
+    root = tmp_path_factory.mktemp("papersieve-home")
+    monkeypatch.setenv("PAPERSIEVE_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(root / "xdg-data"))
+    monkeypatch.setenv("HOME", str(root))
+    return root / "data"
+
+
+@pytest.fixture(scope="session")
+def hf_papers() -> list[dict[str, str]]:
+    """The 104 real papers of a Hugging Face trending page, with stable arXiv-style ids."""
+    papers = json.loads((shared_data_dir() / "hf-trending-page.json").read_text(encoding="utf-8"))
+    return [
+        {"id": f"2501.{10000 + index:05d}", "title": paper["title"], "abstract": paper["abstract"],
+         "url": f"https://huggingface.co/papers/2501.{10000 + index:05d}"}
+        for index, paper in enumerate(papers)
+    ]
