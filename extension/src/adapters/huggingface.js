@@ -1,0 +1,94 @@
+// Hugging Face papers digests: /papers, /papers/date/YYYY-MM-DD, /papers/week/YYYY-Www,
+// /papers/month/YYYY-MM, /papers/trending.
+//
+// Cards are `article` elements holding `h3 > a[href^="/papers/<id>"]`; the abstract is not in the
+// card but in the page's hydration JSON (`[data-target="DailyPapers"][data-props]`,
+// `dailyPapers[].paper.{id, title, summary}`), joined on the id. The period tabs swap the cards
+// client-side without refreshing that JSON, so a card whose id is not in it gets abstract "".
+//
+// Card shape: {id, title, abstract, url, element, elements}: `element` is the `article` (decorate
+// it and hide it); `elements` is [article]. Text inside `[data-papersieve]` nodes (the
+// extension's own badges) is ignored when reading titles.
+(() => {
+  const PAGE_URL =
+    /^https:\/\/huggingface\.co\/papers(?:\/(?:date\/\d{4}-\d{2}-\d{2}|week\/\d{4}-W\d{1,2}|month\/\d{4}-\d{2}|trending))?\/?(?:[?#].*)?$/;
+  const PAPER_HREF = /^\/papers\/([^/?#]+)/;
+  const ARXIV_VERSION = /^(\d{4}\.\d{4,5})v\d+$/;
+
+  const normalizeText = (text) => (text || "").replace(/\s+/g, " ").trim();
+
+  const paperIdFromHref = (href) => {
+    const match = PAPER_HREF.exec(href || "");
+    if (!match) return "";
+    const id = decodeURIComponent(match[1]);
+    const versioned = ARXIV_VERSION.exec(id);
+    return versioned ? versioned[1] : id;
+  };
+
+  const visibleText = (node) => {
+    const clone = node.cloneNode(true);
+    clone.querySelectorAll("[data-papersieve], script, style, template").forEach((n) => n.remove());
+    return normalizeText(clone.textContent);
+  };
+
+  // The last parsed hydration blob, so that repeated extract() calls on DOM mutations do not
+  // re-parse an unchanged attribute.
+  let cachedProps = null;
+  let cachedPapers = new Map();
+
+  const hydratedPapers = (document) => {
+    const holders = document.querySelectorAll('[data-target="DailyPapers"][data-props]');
+    const props = Array.from(holders, (holder) => holder.getAttribute("data-props")).join("\u0000");
+    if (props === cachedProps) return cachedPapers;
+    const papers = new Map();
+    for (const holder of holders) {
+      let data;
+      try {
+        data = JSON.parse(holder.getAttribute("data-props"));
+      } catch {
+        continue;
+      }
+      const entries = data && Array.isArray(data.dailyPapers) ? data.dailyPapers : [];
+      for (const entry of entries) {
+        const paper = entry && entry.paper;
+        if (!paper || typeof paper.id !== "string") continue;
+        papers.set(paperIdFromHref(`/papers/${paper.id}`), {
+          title: normalizeText(typeof paper.title === "string" ? paper.title : ""),
+          summary: normalizeText(typeof paper.summary === "string" ? paper.summary : ""),
+        });
+      }
+    }
+    cachedProps = props;
+    cachedPapers = papers;
+    return papers;
+  };
+
+  const adapter = {
+    name: "huggingface-papers",
+    matches(url) {
+      return PAGE_URL.test(String(url));
+    },
+    extract(document) {
+      const hydrated = hydratedPapers(document);
+      const cards = [];
+      const seen = new Set();
+      for (const link of document.querySelectorAll('article h3 a[href^="/papers/"]')) {
+        const id = paperIdFromHref(link.getAttribute("href"));
+        const element = link.closest("article");
+        if (!id || !element || seen.has(element)) continue;
+        seen.add(element);
+        const known = hydrated.get(id);
+        cards.push({
+          id,
+          title: visibleText(link) || (known ? known.title : ""),
+          abstract: known ? known.summary : "",
+          url: `https://huggingface.co/papers/${encodeURIComponent(id)}`,
+          element,
+          elements: [element],
+        });
+      }
+      return cards;
+    },
+  };
+  (globalThis.papersieveAdapters ||= []).push(adapter);
+})();
