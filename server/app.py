@@ -19,7 +19,7 @@ PUBLIC_ENDPOINTS = frozenset({"api.health"})
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app for `config["DATA_DIR"]` (required); `TOKEN` overrides the data dir's token."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
     app.config.update(config or {})
     if not app.config.get("DATA_DIR"):

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
 TOKEN_FILE = "token"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-EXTENSION_ORIGIN_SCHEMES = ("chrome-extension://", "moz-extension://")
+# Chromium extension ids are 32 letters a-p; Firefox gives each installation a UUID.
+EXTENSION_ORIGIN = re.compile(
+    r"chrome-extension://[a-p]{32}|moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
 
 
 def token_path(data_dir: Path) -> Path:
@@ -65,4 +69,4 @@ def is_allowed_origin(origin: str | None) -> bool:
     """No Origin (curl, the CLI, tests) or the extension's own; never a web page's."""
     if origin is None:
         return True
-    return origin.startswith(EXTENSION_ORIGIN_SCHEMES) and len(origin) > len("moz-extension://")
+    return EXTENSION_ORIGIN.fullmatch(origin) is not None

@@ -8,11 +8,19 @@ from server.validation import InvalidInput
 @pytest.fixture
 def rated(hf_papers):
     return [
-        RatedPaper(Paper(p["id"], p["title"], p["abstract"], p["url"]), 1 if i % 3 else -1,
-                   f"2026-11-{10 + i:02d}T08:00:00.000001+00:00")
+        RatedPaper(
+            Paper(p["id"], p["title"], p["abstract"], p["url"]),
+            1 if i % 3 else -1,
+            f"2026-11-{10 + i:02d}T08:00:00.000001+00:00",
+        )
         for i, p in enumerate(hf_papers[:12])
-    ] + [RatedPaper(Paper("2401.99999", 'Quotes " commas, and\nnewlines; ünïcödé $\\alpha$', "", ""), 1,
-                    "2026-11-30T08:00:00+00:00")]
+    ] + [
+        RatedPaper(
+            Paper("2401.99999", 'Quotes " commas, and\nnewlines; ünïcödé $\\alpha$', "", ""),
+            1,
+            "2026-11-30T08:00:00+00:00",
+        )
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -20,8 +28,14 @@ def test_round_trip_loses_nothing(rated, fmt):
     text = export_ratings("default", rated, fmt)
     back = import_ratings(text, fmt)
     # whitespace inside titles is normalised on the way in, as for every paper the server stores
-    expected = [RatedPaper(Paper(r.paper.id, " ".join(r.paper.title.split()), r.paper.abstract, r.paper.url),
-                           r.rating, r.rated_at) for r in rated]
+    expected = [
+        RatedPaper(
+            Paper(r.paper.id, " ".join(r.paper.title.split()), r.paper.abstract, r.paper.url),
+            r.rating,
+            r.rated_at,
+        )
+        for r in rated
+    ]
     assert back == expected
 
 
@@ -35,7 +49,11 @@ def test_bibtex_entries_are_thumbs_up_with_arxiv_ids_when_known():
 """
     rated = import_ratings(bib, "bibtex")
     assert [(r.paper.id, r.rating) for r in rated] == [
-        ("1706.03762", 1), ("doi:10.1109/CVPR.2016.90", 1), ("2401.12345", 1), ("bibtex:nothing", 1)]
+        ("1706.03762", 1),
+        ("doi:10.1109/CVPR.2016.90", 1),
+        ("2401.12345", 1),
+        ("bibtex:nothing", 1),
+    ]
     assert rated[0].paper.title == "Attention Is All You Need"
     assert rated[0].paper.abstract == "The dominant sequence transduction models"
 
@@ -43,7 +61,11 @@ def test_bibtex_entries_are_thumbs_up_with_arxiv_ids_when_known():
 def test_arxiv_id_lists_accept_ids_links_and_comments():
     text = "# my reading list\n2401.12345v2\narXiv:2312.00001\nhttps://arxiv.org/pdf/2310.11111v1.pdf\n\nhep-th/9901001\n"
     assert [r.paper.id for r in import_ratings(text, "arxiv-ids")] == [
-        "2401.12345", "2312.00001", "2310.11111", "hep-th/9901001"]
+        "2401.12345",
+        "2312.00001",
+        "2310.11111",
+        "hep-th/9901001",
+    ]
 
 
 @pytest.mark.parametrize(

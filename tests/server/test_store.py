@@ -69,7 +69,9 @@ def test_default_profile_exists_and_profiles_can_be_created_and_deleted(store):
 
 def test_seen_papers_are_kept_once_and_gain_text_later(store):
     store.record_seen(DEFAULT_PROFILE, [Paper("2401.00001", "Title", "", "")])
-    store.record_seen(DEFAULT_PROFILE, [Paper("2401.00001", "", "Now with an abstract", "https://arxiv.org/abs/2401.00001")])
+    store.record_seen(
+        DEFAULT_PROFILE, [Paper("2401.00001", "", "Now with an abstract", "https://arxiv.org/abs/2401.00001")]
+    )
     assert store.paper("2401.00001") == Paper(
         "2401.00001", "Title", "Now with an abstract", "https://arxiv.org/abs/2401.00001"
     )
@@ -97,7 +99,9 @@ def test_ratings_are_listed_newest_first_and_paged(store):
     assert newest_first == [f"2401.{n:05d}" for n in reversed(range(5))]
     assert [item.paper.id for item in store.ratings(DEFAULT_PROFILE, limit=2, offset=1)] == newest_first[1:3]
     assert store.ratings_of(DEFAULT_PROFILE, ["2401.00001", "2401.00002", "nope"]) == {
-        "2401.00001": 1, "2401.00002": -1}
+        "2401.00001": 1,
+        "2401.00002": -1,
+    }
 
 
 def test_unrated_seen_papers_leave_out_rated_ones(store):
@@ -115,7 +119,11 @@ def test_a_bad_import_stores_nothing(store):
 
 
 def test_unknown_profile_is_an_error_everywhere(store):
-    for call in (lambda: store.record_seen("ghost", []), lambda: store.label_counts("ghost"),
-                 lambda: store.set_rating("ghost", paper(1), 1), lambda: store.labelled_papers("ghost")):
+    for call in (
+        lambda: store.record_seen("ghost", []),
+        lambda: store.label_counts("ghost"),
+        lambda: store.set_rating("ghost", paper(1), 1),
+        lambda: store.labelled_papers("ghost"),
+    ):
         with pytest.raises(UnknownProfile):
             call()
