@@ -25,10 +25,42 @@ from training.shared_data import shared_data_dir
 HF_ORIGIN = "https://huggingface.co"
 ARXIV_ORIGIN = "https://arxiv.org"
 
-GIVEN_NAMES = ("Wei", "Anna", "Rahul", "Sofia", "Kenji", "Maria", "Lukas", "Aisha", "Diego", "Yuna",
-               "Omar", "Elena", "Tomasz", "Priya", "Jonas", "Mei")
-FAMILY_NAMES = ("Zhang", "Müller", "Sharma", "Rossi", "Tanaka", "García", "Novak", "Okafor",
-                "Kim", "Ivanova", "Dubois", "Chen", "Silva", "Kowalski", "Haddad", "Larsen")
+GIVEN_NAMES = (
+    "Wei",
+    "Anna",
+    "Rahul",
+    "Sofia",
+    "Kenji",
+    "Maria",
+    "Lukas",
+    "Aisha",
+    "Diego",
+    "Yuna",
+    "Omar",
+    "Elena",
+    "Tomasz",
+    "Priya",
+    "Jonas",
+    "Mei",
+)
+FAMILY_NAMES = (
+    "Zhang",
+    "Müller",
+    "Sharma",
+    "Rossi",
+    "Tanaka",
+    "García",
+    "Novak",
+    "Okafor",
+    "Kim",
+    "Ivanova",
+    "Dubois",
+    "Chen",
+    "Silva",
+    "Kowalski",
+    "Haddad",
+    "Larsen",
+)
 TEX_SUFFIXES = (
     r" with $\mathcal{O}(n \log n)$ Updates",
     r" at $10^{6}$ Tokens",
@@ -107,21 +139,32 @@ def hostile_papers() -> list[SnapshotPaper]:
     """Papers whose text is markup, entities and very long strings: they must show as plain text."""
     long_abstract = " ".join(["Scaling laws for very long abstracts keep going and going."] * 400)
     return [
-        SnapshotPaper(snapshot_id(0, "2502"), "<script>window.__pwned = 'title'</script> Attention Sinks",
-                      "We study <img src=x onerror=\"window.__pwned='abstract'\"> sinks & sources.",
-                      ("Eve <b>Mallory</b>",)),
-        SnapshotPaper(snapshot_id(1, "2502"), "Tom &amp; Jerry: &lt;b&gt;not bold&lt;/b&gt; \"quoted\" 'single'",
-                      "Entities stay literal: &quot; &#x3C;script&#x3E; &nbsp; </p></dd></dl> still text.",
-                      ("O'Brien \"Quote\"",)),
+        SnapshotPaper(
+            snapshot_id(0, "2502"),
+            "<script>window.__pwned = 'title'</script> Attention Sinks",
+            "We study <img src=x onerror=\"window.__pwned='abstract'\"> sinks & sources.",
+            ("Eve <b>Mallory</b>",),
+        ),
+        SnapshotPaper(
+            snapshot_id(1, "2502"),
+            "Tom &amp; Jerry: &lt;b&gt;not bold&lt;/b&gt; \"quoted\" 'single'",
+            "Entities stay literal: &quot; &#x3C;script&#x3E; &nbsp; </p></dd></dl> still text.",
+            ('O\'Brien "Quote"',),
+        ),
         SnapshotPaper(snapshot_id(2, "2502"), "A" * 3000, long_abstract, ("Long Author",)),
-        SnapshotPaper(snapshot_id(3, "2502"), "</h3></article><article><h3><a href=\"/papers/6666.66666\">Fake</a>",
-                      "--> <!-- ]]> \\u003c/script> {\"dailyPapers\": []}", ("Injector",)),
+        SnapshotPaper(
+            snapshot_id(3, "2502"),
+            '</h3></article><article><h3><a href="/papers/6666.66666">Fake</a>',
+            '--> <!-- ]]> \\u003c/script> {"dailyPapers": []}',
+            ("Injector",),
+        ),
     ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Hugging Face papers
 # ---------------------------------------------------------------------------------------------
+
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
@@ -139,8 +182,9 @@ def _inline_json(value: object) -> str:
 
 def _hf_entry(paper: SnapshotPaper, rank: int, date: str) -> dict:
     first_sentence = paper.abstract.split(". ")[0]
-    authors = [{"_id": f"6{rank:03d}{k:02d}", "name": name, "hidden": False}
-               for k, name in enumerate(paper.authors)]
+    authors = [
+        {"_id": f"6{rank:03d}{k:02d}", "name": name, "hidden": False} for k, name in enumerate(paper.authors)
+    ]
     return {
         "paper": {
             "id": paper.id,
@@ -158,14 +202,20 @@ def _hf_entry(paper: SnapshotPaper, rank: int, date: str) -> dict:
         "title": _wrapped(paper.title, 70),
         "thumbnail": f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper.id}.png",
         "numComments": rank % 5,
-        "submittedBy": {"_id": "60f1abe7", "avatarUrl": "/avatars/submitter.svg",
-                        "fullname": "AK", "name": "akhaliq", "type": "user"},
+        "submittedBy": {
+            "_id": "60f1abe7",
+            "avatarUrl": "/avatars/submitter.svg",
+            "fullname": "AK",
+            "name": "akhaliq",
+            "type": "user",
+        },
         "isAuthorParticipating": rank % 3 == 0,
     }
 
 
-def hf_hydration_props(papers: Sequence[SnapshotPaper], period: str = "day",
-                       date: str = "2025-01-15") -> dict:
+def hf_hydration_props(
+    papers: Sequence[SnapshotPaper], period: str = "day", date: str = "2025-01-15"
+) -> dict:
     """The `data-props` object of `[data-target="DailyPapers"]` for these papers."""
     return {
         "dailyPapers": [_hf_entry(p, i, date) for i, p in enumerate(papers)],
@@ -323,24 +373,38 @@ def huggingface_papers_page(
     """A Hugging Face papers digest page (daily, weekly, monthly or trending grid)."""
     hydrated = list(papers) + (list(late.papers) if late and late.in_hydration else [])
     props = _e(json.dumps(hf_hydration_props(hydrated, period, date), ensure_ascii=False))
-    heading = {"day": "Daily Papers", "week": "Weekly Papers", "month": "Monthly Papers",
-               "trending": "Trending Papers"}[period]
+    heading = {
+        "day": "Daily Papers",
+        "week": "Weekly Papers",
+        "month": "Monthly Papers",
+        "trending": "Trending Papers",
+    }[period]
     cards = "".join(hf_card_html(p, i) for i, p in enumerate(papers))
     scripts = ""
     if late:
         config = {"mode": late.mode, "delayMs": late.delay_ms, "batch": late.batch}
         late_list = [{"id": p.id, "title": p.title} for p in late.papers]
-        scripts += (f'<script type="application/json" id="late-papers">{_inline_json(late_list)}</script>'
-                    f'<script type="application/json" id="late-config">{_inline_json(config)}</script>'
-                    f"<script>{HF_LATE_CARDS_SCRIPT}</script>")
+        scripts += (
+            f'<script type="application/json" id="late-papers">{_inline_json(late_list)}</script>'
+            f'<script type="application/json" id="late-config">{_inline_json(config)}</script>'
+            f"<script>{HF_LATE_CARDS_SCRIPT}</script>"
+        )
     if swap:
         swap_props = hf_hydration_props(swap.papers, "week", date) if swap.update_hydration else None
-        swap_data = {"path": swap.path, "props": swap_props,
-                     "papers": [{"id": p.id, "title": p.title} for p in swap.papers]}
-        scripts += (f'<script type="application/json" id="swap-data">{_inline_json(swap_data)}</script>'
-                    f"<script>{HF_PERIOD_SWAP_SCRIPT}</script>")
-    hydrater = (f'<div class="SVELTE_HYDRATER contents" data-target="DailyPapers" data-props="{props}">'
-                if hydration else '<div class="contents">')
+        swap_data = {
+            "path": swap.path,
+            "props": swap_props,
+            "papers": [{"id": p.id, "title": p.title} for p in swap.papers],
+        }
+        scripts += (
+            f'<script type="application/json" id="swap-data">{_inline_json(swap_data)}</script>'
+            f"<script>{HF_PERIOD_SWAP_SCRIPT}</script>"
+        )
+    hydrater = (
+        f'<div class="SVELTE_HYDRATER contents" data-target="DailyPapers" data-props="{props}">'
+        if hydration
+        else '<div class="contents">'
+    )
     return f"""<!doctype html>
 <html class="">
 <head>
@@ -469,8 +533,15 @@ MATHJAX2_SIMULATION = """
 
 
 def _arxiv_head(title: str, mathjax: str) -> str:
-    typeset = ('<script>document.addEventListener("DOMContentLoaded", () => {'
-               + MATHJAX2_SIMULATION + "});</script>") if mathjax == "typeset" else ""
+    typeset = (
+        (
+            '<script>document.addEventListener("DOMContentLoaded", () => {'
+            + MATHJAX2_SIMULATION
+            + "});</script>"
+        )
+        if mathjax == "typeset"
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -524,10 +595,14 @@ class ListingEntry:
 def _comments_html(paper: SnapshotPaper, index: int) -> str:
     if index % 3 == 0:
         other = snapshot_id(index + 400, "2311")
-        return (f'Extended version of <a href="https://arxiv.org/abs/{other}">arXiv:{other}</a>; '
-                f"{12 + index % 9} pages, {3 + index % 5} figures")
+        return (
+            f'Extended version of <a href="https://arxiv.org/abs/{other}">arXiv:{other}</a>; '
+            f"{12 + index % 9} pages, {3 + index % 5} figures"
+        )
     if index % 3 == 1:
-        return f"{8 + index % 7} pages. Code: <a href=\"https://github.com/example/p{index}\">this https URL</a>"
+        return (
+            f'{8 + index % 7} pages. Code: <a href="https://github.com/example/p{index}">this https URL</a>'
+        )
     return ""
 
 
@@ -539,8 +614,14 @@ def _listing_item_html(entry: ListingEntry, number: int, with_abstract: bool) ->
         for name in paper.authors
     )
     comments = _comments_html(paper, number)
-    comments_html = (f"<div class='list-comments mathjax'><span class='descriptor'>Comments:</span>\n"
-                     f"          {comments}\n        </div>\n") if comments else ""
+    comments_html = (
+        (
+            f"<div class='list-comments mathjax'><span class='descriptor'>Comments:</span>\n"
+            f"          {comments}\n        </div>\n"
+        )
+        if comments
+        else ""
+    )
     abstract = ""
     if with_abstract:
         lines = "\n".join(_e(line) for line in _wrapped(paper.abstract, 80).splitlines())
@@ -567,44 +648,63 @@ def _listing_item_html(entry: ListingEntry, number: int, with_abstract: bool) ->
     </dd>"""
 
 
-def _listing_section(entries: Sequence[ListingEntry], heading: str, first_number: int,
-                     with_abstract: bool) -> str:
+def _listing_section(
+    entries: Sequence[ListingEntry], heading: str, first_number: int, with_abstract: bool
+) -> str:
     items = "".join(_listing_item_html(e, first_number + i, with_abstract) for i, e in enumerate(entries))
     return f"\n<dl id='articles'>\n    <h3>{_e(heading)}</h3>\n{items}\n</dl>"
 
 
-def _listing_page(category: str, sections: Sequence[tuple[str, Sequence[ListingEntry]]],
-                  index_html: str, with_abstract: bool, mathjax: str) -> str:
+def _listing_page(
+    category: str,
+    sections: Sequence[tuple[str, Sequence[ListingEntry]]],
+    index_html: str,
+    with_abstract: bool,
+    mathjax: str,
+) -> str:
     total = sum(len(entries) for _, entries in sections)
     body, number = [], 1
     for heading, entries in sections:
         body.append(_listing_section(entries, heading, number, with_abstract))
         number += len(entries)
-    paging = (f"<div class='paging'>Total of {total} entries </div>\n"
-              "<div class='morefewer'>Showing up to 2000 entries per page: "
-              "<a href=/list/{0}/new?skip=0&amp;show=1000 rel=\"nofollow\">fewer</a> | "
-              "<span style=\"color: #454545\">more</span> | <span style=\"color: #454545\">all</span></div>"
-              ).replace("{0}", _e(category))
-    return (_arxiv_head(f"{category} new submissions", mathjax)
-            + f"\n<div id='content-inner'>\n<div id='dlpage'>\n  <h1>Machine Learning</h1>\n{index_html}\n"
-            + paging + "".join(body) + "\n" + paging + "\n</div>\n</div>" + ARXIV_FOOT)
+    paging = (
+        f"<div class='paging'>Total of {total} entries </div>\n"
+        "<div class='morefewer'>Showing up to 2000 entries per page: "
+        '<a href=/list/{0}/new?skip=0&amp;show=1000 rel="nofollow">fewer</a> | '
+        '<span style="color: #454545">more</span> | <span style="color: #454545">all</span></div>'
+    ).replace("{0}", _e(category))
+    return (
+        _arxiv_head(f"{category} new submissions", mathjax)
+        + f"\n<div id='content-inner'>\n<div id='dlpage'>\n  <h1>Machine Learning</h1>\n{index_html}\n"
+        + paging
+        + "".join(body)
+        + "\n"
+        + paging
+        + "\n</div>\n</div>"
+        + ARXIV_FOOT
+    )
 
 
-def arxiv_list_new_page(papers: Sequence[SnapshotPaper], *, category: str = "cs.LG",
-                        mathjax: str = "raw") -> str:
+def arxiv_list_new_page(
+    papers: Sequence[SnapshotPaper], *, category: str = "cs.LG", mathjax: str = "raw"
+) -> str:
     """/list/<cat>/new: sections for new submissions, cross-lists and replacements, with abstracts.
 
     The papers are split in thirds-ish: first half new, next quarter cross-lists, rest replaced.
     `mathjax="typeset"` makes the page rewrite `$…$` like MathJax 2 does after load.
     """
     n = len(papers)
-    new, cross, rep = papers[: n // 2], papers[n // 2: (3 * n) // 4], papers[(3 * n) // 4:]
+    new, cross, rep = papers[: n // 2], papers[n // 2 : (3 * n) // 4], papers[(3 * n) // 4 :]
     sections = [
         (f"New submissions (showing {len(new)} of {len(new)} entries)", [ListingEntry(p) for p in new]),
-        (f"Cross submissions (showing {len(cross)} of {len(cross)} entries)",
-         [ListingEntry(p, "cross") for p in cross]),
-        (f"Replacement submissions (showing {len(rep)} of {len(rep)} entries)",
-         [ListingEntry(p, "rep") for p in rep]),
+        (
+            f"Cross submissions (showing {len(cross)} of {len(cross)} entries)",
+            [ListingEntry(p, "cross") for p in cross],
+        ),
+        (
+            f"Replacement submissions (showing {len(rep)} of {len(rep)} entries)",
+            [ListingEntry(p, "rep") for p in rep],
+        ),
     ]
     index_html = f"""  <ul>
     <li><a href="/list/{category}/new?skip=0&amp;show=2000#item1" rel="nofollow">New submissions</a></li>
@@ -616,26 +716,42 @@ def arxiv_list_new_page(papers: Sequence[SnapshotPaper], *, category: str = "cs.
     return _listing_page(category, sections, index_html, True, mathjax)
 
 
-def arxiv_list_recent_page(papers: Sequence[SnapshotPaper], *, category: str = "cs.LG",
-                           days: int = 3, mathjax: str = "raw") -> str:
+def arxiv_list_recent_page(
+    papers: Sequence[SnapshotPaper], *, category: str = "cs.LG", days: int = 3, mathjax: str = "raw"
+) -> str:
     """/list/<cat>/recent (and /pastweek, which arXiv now serves the same way): one `dl#articles`
     per announcement day, titles and authors only (no abstracts)."""
     size = max(1, -(-len(papers) // days))
-    chunks = [papers[i: i + size] for i in range(0, len(papers), size)]
-    day_names = ("Wed, 15 Jan 2025", "Tue, 14 Jan 2025", "Mon, 13 Jan 2025", "Fri, 10 Jan 2025",
-                 "Thu, 9 Jan 2025")
-    sections = [(f"{day_names[i % len(day_names)]} (showing {len(c)} of {len(c)} entries )",
-                 [ListingEntry(p, "cross" if j % 4 == 3 else "new") for j, p in enumerate(c)])
-                for i, c in enumerate(chunks)]
-    links = "".join(f'<li><a href="/list/{category}/recent?skip={i * size}&amp;show={size}" rel="nofollow">'
-                    f"{day_names[i % len(day_names)]}</a></li>" for i in range(len(chunks)))
-    index_html = (f"  <h2>Authors and titles for recent submissions</h2>\n  <ul>{links}</ul>\n"
-                  f'  <p>See today\'s <a id="new-{category}" href="/list/{category}/new">new</a> changes</p>')
+    chunks = [papers[i : i + size] for i in range(0, len(papers), size)]
+    day_names = (
+        "Wed, 15 Jan 2025",
+        "Tue, 14 Jan 2025",
+        "Mon, 13 Jan 2025",
+        "Fri, 10 Jan 2025",
+        "Thu, 9 Jan 2025",
+    )
+    sections = [
+        (
+            f"{day_names[i % len(day_names)]} (showing {len(c)} of {len(c)} entries )",
+            [ListingEntry(p, "cross" if j % 4 == 3 else "new") for j, p in enumerate(c)],
+        )
+        for i, c in enumerate(chunks)
+    ]
+    links = "".join(
+        f'<li><a href="/list/{category}/recent?skip={i * size}&amp;show={size}" rel="nofollow">'
+        f"{day_names[i % len(day_names)]}</a></li>"
+        for i in range(len(chunks))
+    )
+    index_html = (
+        f"  <h2>Authors and titles for recent submissions</h2>\n  <ul>{links}</ul>\n"
+        f'  <p>See today\'s <a id="new-{category}" href="/list/{category}/new">new</a> changes</p>'
+    )
     return _listing_page(category, sections, index_html, False, mathjax)
 
 
-def arxiv_list_month_page(papers: Sequence[SnapshotPaper], *, category: str = "cs.LG",
-                          mathjax: str = "raw") -> str:
+def arxiv_list_month_page(
+    papers: Sequence[SnapshotPaper], *, category: str = "cs.LG", mathjax: str = "raw"
+) -> str:
     """/list/<cat>/YYMM or /list/<cat>/YYYY-MM: one `dl#articles`, no abstracts."""
     sections = [("", [ListingEntry(p) for p in papers])]
     return _listing_page(category, sections, "  <h2>Authors and titles for January 2025</h2>", False, mathjax)
@@ -649,15 +765,25 @@ def _search_result_html(paper: SnapshotPaper, index: int, query_word: str) -> st
         escaped = _e(text)
         if not query_word:
             return escaped
-        return re.sub(rf"\b({re.escape(_e(query_word))})\b", r'<span class="search-hit mathjax">\1</span>',
-                      escaped, flags=re.IGNORECASE)
+        return re.sub(
+            rf"\b({re.escape(_e(query_word))})\b",
+            r'<span class="search-hit mathjax">\1</span>',
+            escaped,
+            flags=re.IGNORECASE,
+        )
 
     words = paper.abstract.split()
     preview = " ".join(words[:40])
     truncated = len(words) > 40
-    more = ("<a class=\"is-size-7\" style=\"white-space: nowrap;\" onclick=\"document.getElementById("
+    more = (
+        (
+            '<a class="is-size-7" style="white-space: nowrap;" onclick="document.getElementById('
             f"'{pid}-abstract-full').style.display = 'inline'; document.getElementById('{pid}-abstract-short')"
-            ".style.display = 'none';\">&#9661; More</a>") if truncated else ""
+            ".style.display = 'none';\">&#9661; More</a>"
+        )
+        if truncated
+        else ""
+    )
     authors = ", ".join(
         f'<a href="/search/?searchtype=author&amp;query={_e(name.split()[-1])}">{_e(name)}</a>'
         for name in paper.authors
@@ -698,13 +824,15 @@ def _search_result_html(paper: SnapshotPaper, index: int, query_word: str) -> st
   </li>"""
 
 
-def arxiv_search_page(papers: Sequence[SnapshotPaper], *, query: str = "learning",
-                      mathjax: str = "raw") -> str:
+def arxiv_search_page(
+    papers: Sequence[SnapshotPaper], *, query: str = "learning", mathjax: str = "raw"
+) -> str:
     """/search/?query=…&searchtype=all: `li.arxiv-result` items with search-hit highlights and the
     short/full abstract pair (the full one hidden, ending in its "△ Less" toggle)."""
     results = "".join(_search_result_html(p, i, query) for i, p in enumerate(papers))
-    return (_arxiv_head("Search | arXiv e-print repository", mathjax)
-            + f"""
+    return (
+        _arxiv_head("Search | arXiv e-print repository", mathjax)
+        + f"""
 <div class="content">
   <div class="level is-marginless"><div class="level-left">
     <h1 class="title is-clearfix">Showing 1&ndash;{len(papers)} of {len(papers)} results for all: <span class="mathjax">{_e(query)}</span></h1>
@@ -722,12 +850,14 @@ def arxiv_search_page(papers: Sequence[SnapshotPaper], *, query: str = "learning
   <ol class="breathe-horizontal" start="1">{results}
   </ol>
 </div>"""
-            + ARXIV_FOOT)
+        + ARXIV_FOOT
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Serving snapshots for the real URLs
 # ---------------------------------------------------------------------------------------------
+
 
 def _is_loopback(url: str) -> bool:
     return (urlsplit(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}

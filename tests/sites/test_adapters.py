@@ -11,11 +11,19 @@ import pytest
 from tests.sites import snapshots as s
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ADAPTER_FILES = [REPO_ROOT / "extension/src/adapters/huggingface.js",
-                 REPO_ROOT / "extension/src/adapters/arxiv.js"]
+ADAPTER_FILES = [
+    REPO_ROOT / "extension/src/adapters/huggingface.js",
+    REPO_ROOT / "extension/src/adapters/arxiv.js",
+]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 # Runs in the page: the named adapter's cards, with elements described by tag names.
 EXTRACT_JS = """(name) => {
@@ -79,13 +87,17 @@ ARXIV = s.with_tex_titles(s.expertise_papers(40))
 
 # --- Hugging Face --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("url", "build", "papers"), [
-    ("https://huggingface.co/papers", s.huggingface_daily_page, HF[:20]),
-    ("https://huggingface.co/papers/date/2025-01-15", s.huggingface_daily_page, HF[20:45]),
-    ("https://huggingface.co/papers/week/2025-W03", s.huggingface_week_page, HF[:50]),
-    ("https://huggingface.co/papers/month/2025-01", s.huggingface_month_page, HF[50:]),
-    ("https://huggingface.co/papers/trending", s.huggingface_trending_page, HF),
-])
+
+@pytest.mark.parametrize(
+    ("url", "build", "papers"),
+    [
+        ("https://huggingface.co/papers", s.huggingface_daily_page, HF[:20]),
+        ("https://huggingface.co/papers/date/2025-01-15", s.huggingface_daily_page, HF[20:45]),
+        ("https://huggingface.co/papers/week/2025-W03", s.huggingface_week_page, HF[:50]),
+        ("https://huggingface.co/papers/month/2025-01", s.huggingface_month_page, HF[50:]),
+        ("https://huggingface.co/papers/trending", s.huggingface_trending_page, HF),
+    ],
+)
 def test_huggingface_cards_join_abstracts_from_hydration_json(open_page, url, build, papers):
     cards = extract(open_page(url, build(papers)), "huggingface-papers")
     assert_cards_show(cards, papers, abstracts=True)
@@ -119,23 +131,27 @@ def test_huggingface_load_more_click_appends_cards(open_page):
 @pytest.mark.parametrize("update_hydration", [False, True])
 def test_huggingface_client_side_period_swap(open_page, update_hydration):
     swap = s.PeriodSwap(HF[30:36], update_hydration=update_hydration)
-    page = open_page("https://huggingface.co/papers/date/2025-01-15",
-                     s.huggingface_daily_page(HF[:6], swap=swap))
+    page = open_page(
+        "https://huggingface.co/papers/date/2025-01-15", s.huggingface_daily_page(HF[:6], swap=swap)
+    )
     assert_cards_show(extract(page, "huggingface-papers"), HF[:6], abstracts=True)
     page.click("#tab-swap")
     assert page.url == "https://huggingface.co/papers/week/2025-W03"
-    assert page.evaluate("(url) => papersieveAdapters.find((a) => a.name === 'huggingface-papers')"
-                         ".matches(url)", page.url)
+    assert page.evaluate(
+        "(url) => papersieveAdapters.find((a) => a.name === 'huggingface-papers').matches(url)", page.url
+    )
     assert_cards_show(extract(page, "huggingface-papers"), HF[30:36], abstracts=update_hydration)
 
 
 # --- arXiv ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mathjax", ["raw", "typeset"])
 def test_arxiv_new_reads_every_section_with_abstracts(open_page, mathjax):
     page = open_page("https://arxiv.org/list/cs.LG/new", s.arxiv_list_new_page(ARXIV, mathjax=mathjax))
     if mathjax == "typeset":
-        assert page.locator("script[type='math/tex']").count() > 0
+        assert page.locator(".list-title script[type='math/tex']").count() > 0
+        assert page.locator("dd p.mathjax script[type='math/tex']").count() > 0
     cards = extract(page, "arxiv-list")
     assert_cards_show(cards, ARXIV, abstracts=True)
     assert page.locator("dl#articles").count() == 3
@@ -144,12 +160,15 @@ def test_arxiv_new_reads_every_section_with_abstracts(open_page, mathjax):
     assert cards[0]["url"] == f"https://arxiv.org/abs/{ARXIV[0].id}"
 
 
-@pytest.mark.parametrize(("url", "build"), [
-    ("https://arxiv.org/list/cs.LG/recent", s.arxiv_list_recent_page),
-    ("https://arxiv.org/list/cs.LG/pastweek?show=100", s.arxiv_list_recent_page),
-    ("https://arxiv.org/list/cs.LG/2501", s.arxiv_list_month_page),
-    ("https://arxiv.org/list/math.PR/2025-01", s.arxiv_list_month_page),
-])
+@pytest.mark.parametrize(
+    ("url", "build"),
+    [
+        ("https://arxiv.org/list/cs.LG/recent", s.arxiv_list_recent_page),
+        ("https://arxiv.org/list/cs.LG/pastweek?show=100", s.arxiv_list_recent_page),
+        ("https://arxiv.org/list/cs.LG/2501", s.arxiv_list_month_page),
+        ("https://arxiv.org/list/math.PR/2025-01", s.arxiv_list_month_page),
+    ],
+)
 def test_arxiv_listings_without_abstracts(open_page, url, build):
     cards = extract(open_page(url, build(ARXIV[:15])), "arxiv-list")
     assert_cards_show(cards, ARXIV[:15], abstracts=False)
@@ -157,8 +176,10 @@ def test_arxiv_listings_without_abstracts(open_page, url, build):
 
 @pytest.mark.parametrize("mathjax", ["raw", "typeset"])
 def test_arxiv_search_reads_full_abstract_without_toggle(open_page, mathjax):
-    page = open_page("https://arxiv.org/search/?query=learning&searchtype=all",
-                     s.arxiv_search_page(ARXIV[:20], mathjax=mathjax))
+    page = open_page(
+        "https://arxiv.org/search/?query=learning&searchtype=all",
+        s.arxiv_search_page(ARXIV[:20], mathjax=mathjax),
+    )
     cards = extract(page, "arxiv-search")
     assert_cards_show(cards, ARXIV[:20], abstracts=True)
     assert {c["element"] for c in cards} == {"LI"}
@@ -185,28 +206,57 @@ def test_mathjax3_output_keeps_its_assistive_text(open_page):
 
 MATCHES = {
     "huggingface-papers": (
-        ["https://huggingface.co/papers", "https://huggingface.co/papers/",
-         "https://huggingface.co/papers?date=2025-01-15", "https://huggingface.co/papers/date/2025-01-15",
-         "https://huggingface.co/papers/week/2025-W03", "https://huggingface.co/papers/month/2025-01",
-         "https://huggingface.co/papers/trending", "https://huggingface.co/papers/trending#top"],
-        ["https://huggingface.co/papers/2501.01017", "https://huggingface.co/models",
-         "https://huggingface.co/papers/date/2025-01-15/extra", "https://example.com/papers",
-         "https://huggingface.co.evil.test/papers", "http://127.0.0.1:8417/papers"],
+        [
+            "https://huggingface.co/papers",
+            "https://huggingface.co/papers/",
+            "https://huggingface.co/papers?date=2025-01-15",
+            "https://huggingface.co/papers/date/2025-01-15",
+            "https://huggingface.co/papers/week/2025-W03",
+            "https://huggingface.co/papers/month/2025-01",
+            "https://huggingface.co/papers/trending",
+            "https://huggingface.co/papers/trending#top",
+        ],
+        [
+            "https://huggingface.co/papers/2501.01017",
+            "https://huggingface.co/models",
+            "https://huggingface.co/papers/date/2025-01-15/extra",
+            "https://example.com/papers",
+            "https://huggingface.co.evil.test/papers",
+            "http://127.0.0.1:8417/papers",
+        ],
     ),
     "arxiv-list": (
-        ["https://arxiv.org/list/cs.LG/new", "https://arxiv.org/list/cs.LG/recent",
-         "https://arxiv.org/list/hep-th/pastweek?skip=0&show=25", "https://arxiv.org/list/cs.CL/new#item3",
-         "https://www.arxiv.org/list/cs.LG/new", "https://arxiv.org/list/cs.LG/2501",
-         "https://arxiv.org/list/math.PR/2025-01"],
-        ["https://arxiv.org/abs/2501.01017", "https://arxiv.org/abs/2501.01017v2",
-         "https://arxiv.org/pdf/2501.01017", "https://arxiv.org/search/?query=x",
-         "https://arxiv.org/list/cs.LG", "https://arxiv.org/", "https://export.arxiv.org.evil.test/list/cs.LG/new"],
+        [
+            "https://arxiv.org/list/cs.LG/new",
+            "https://arxiv.org/list/cs.LG/recent",
+            "https://arxiv.org/list/hep-th/pastweek?skip=0&show=25",
+            "https://arxiv.org/list/cs.CL/new#item3",
+            "https://www.arxiv.org/list/cs.LG/new",
+            "https://arxiv.org/list/cs.LG/2501",
+            "https://arxiv.org/list/math.PR/2025-01",
+        ],
+        [
+            "https://arxiv.org/abs/2501.01017",
+            "https://arxiv.org/abs/2501.01017v2",
+            "https://arxiv.org/pdf/2501.01017",
+            "https://arxiv.org/search/?query=x",
+            "https://arxiv.org/list/cs.LG",
+            "https://arxiv.org/",
+            "https://export.arxiv.org.evil.test/list/cs.LG/new",
+        ],
     ),
     "arxiv-search": (
-        ["https://arxiv.org/search/?query=diffusion&searchtype=all",
-         "https://arxiv.org/search/advanced?advanced=1&terms-0-term=x", "https://arxiv.org/search?query=x"],
-        ["https://arxiv.org/abs/2501.01017", "https://arxiv.org/list/cs.LG/new",
-         "https://huggingface.co/papers", "https://arxiv.org/searching"],
+        [
+            "https://arxiv.org/search/?query=diffusion&searchtype=all",
+            "https://arxiv.org/search/advanced?advanced=1&terms-0-term=x",
+            "https://arxiv.org/search?query=x",
+        ],
+        [
+            "https://arxiv.org/abs/2501.01017",
+            "https://arxiv.org/list/cs.LG/new",
+            "https://huggingface.co/papers",
+            "https://arxiv.org/searching",
+        ],
     ),
 }
 
@@ -220,20 +270,27 @@ def test_url_matching(open_page, adapter):
         [adapter, positive + negative],
     )
     assert dict(zip(positive + negative, verdicts, strict=True)) == {
-        **dict.fromkeys(positive, True), **dict.fromkeys(negative, False)}
-    owners = page.evaluate("(urls) => urls.map((u) => papersieveAdapters.filter((a) => a.matches(u)).length)",
-                           positive)
+        **dict.fromkeys(positive, True),
+        **dict.fromkeys(negative, False),
+    }
+    owners = page.evaluate(
+        "(urls) => urls.map((u) => papersieveAdapters.filter((a) => a.matches(u)).length)", positive
+    )
     assert owners == [1] * len(positive)
 
 
 # --- hostile pages and purity ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("url", "adapter", "build", "abstracts"), [
-    ("https://huggingface.co/papers", "huggingface-papers", s.huggingface_daily_page, True),
-    ("https://arxiv.org/list/cs.LG/new", "arxiv-list", s.arxiv_list_new_page, True),
-    ("https://arxiv.org/list/cs.LG/recent", "arxiv-list", s.arxiv_list_recent_page, False),
-    ("https://arxiv.org/search/?query=sinks", "arxiv-search", s.arxiv_search_page, True),
-])
+
+@pytest.mark.parametrize(
+    ("url", "adapter", "build", "abstracts"),
+    [
+        ("https://huggingface.co/papers", "huggingface-papers", s.huggingface_daily_page, True),
+        ("https://arxiv.org/list/cs.LG/new", "arxiv-list", s.arxiv_list_new_page, True),
+        ("https://arxiv.org/list/cs.LG/recent", "arxiv-list", s.arxiv_list_recent_page, False),
+        ("https://arxiv.org/search/?query=sinks", "arxiv-search", s.arxiv_search_page, True),
+    ],
+)
 def test_hostile_text_stays_inert_text(open_page, url, adapter, build, abstracts):
     papers = s.hostile_papers()
     page = open_page(url, build(papers))
@@ -243,11 +300,18 @@ def test_hostile_text_stays_inert_text(open_page, url, adapter, build, abstracts
     assert page.locator("img[src=x]").count() == 0
 
 
-@pytest.mark.parametrize(("url", "adapter", "html"), [
-    ("https://huggingface.co/papers", "huggingface-papers", s.huggingface_daily_page(HF[:10])),
-    ("https://arxiv.org/list/cs.LG/new", "arxiv-list", s.arxiv_list_new_page(ARXIV[:10], mathjax="typeset")),
-    ("https://arxiv.org/search/?query=learning", "arxiv-search", s.arxiv_search_page(ARXIV[:10])),
-])
+@pytest.mark.parametrize(
+    ("url", "adapter", "html"),
+    [
+        ("https://huggingface.co/papers", "huggingface-papers", s.huggingface_daily_page(HF[:10])),
+        (
+            "https://arxiv.org/list/cs.LG/new",
+            "arxiv-list",
+            s.arxiv_list_new_page(ARXIV[:10], mathjax="typeset"),
+        ),
+        ("https://arxiv.org/search/?query=learning", "arxiv-search", s.arxiv_search_page(ARXIV[:10])),
+    ],
+)
 def test_extract_leaves_the_page_untouched_and_is_repeatable(open_page, url, adapter, html):
     page = open_page(url, html)
     before = page.evaluate("() => document.documentElement.outerHTML")
@@ -265,3 +329,12 @@ def test_own_badges_do_not_leak_into_titles(open_page):
       document.querySelector('article h3 a').append(badge);
     }""")
     assert extract(page, "huggingface-papers")[0]["title"] == HF[0].title
+
+
+def test_arxiv_search_falls_back_to_the_short_abstract(open_page):
+    page = open_page("https://arxiv.org/search/?query=learning", s.arxiv_search_page(ARXIV[:3]))
+    page.evaluate("() => document.querySelectorAll('span.abstract-full').forEach((n) => n.remove())")
+    abstracts = [c["abstract"] for c in extract(page, "arxiv-search")]
+    for abstract, paper in zip(abstracts, ARXIV[:3], strict=True):
+        assert abstract and paper.abstract.startswith(abstract)
+        assert "▽" not in abstract and not abstract.endswith("…")
