@@ -1,0 +1,36 @@
+"""Real papers for the model tests (read from the shared data folder at run time)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from model import make_classifier, prepare_corpus
+from training.shared_data import shared_data_dir
+
+
+@pytest.fixture(scope="session")
+def hf_papers() -> pd.DataFrame:
+    """The 104 papers of a saved Hugging Face trending page (title + abstract)."""
+    path = shared_data_dir() / "hf-trending-page.json"
+    papers = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+    return papers[["title", "abstract"]].reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def prepared(hf_papers):
+    return prepare_corpus(hf_papers)
+
+
+@pytest.fixture(scope="session")
+def labelled(hf_papers):
+    """Twelve rated papers: 👍 on the first six, 👎 on the next six."""
+    return hf_papers.iloc[:12].reset_index(drop=True), [1] * 6 + [0] * 6
+
+
+@pytest.fixture(scope="session")
+def fitted(prepared, labelled):
+    papers, labels = labelled
+    return make_classifier(corpus=prepared).fit(papers, labels)
