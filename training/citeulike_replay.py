@@ -1,0 +1,67 @@
+"""The citeulike-t digest replay for ours and the reference baselines, on one page variant."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from training.bootstrap import resample_indices
+from training.citeulike import CiteULike, corpus_frame
+from training.ranking_metrics import PAGE_METRICS
+from training.replay import run_replay
+from training.replay_episodes import Episode, ReplaySettings, make_episodes
+from training.scorers import (
+    OURS,
+    Scorer,
+    classifier_builder,
+    classifier_scorer,
+    load_factory,
+    reference_baselines,
+)
+from training.summary_tables import differences_markdown, markdown_table, metric_table, paired_differences
+
+
+@dataclass
+class VariantResult:
+    variant: str
+    episodes: list[Episode]
+    results: pd.DataFrame  # method, n, user, auc, p@5, ndcg@10
+    our_scores: dict[tuple[str, int, int], np.ndarray]  # (OURS, n, user) -> page probabilities
+    differences: pd.DataFrame
+    resamples: np.ndarray
+    seconds: float
+
+
+def replay_scorers(data: CiteULike, classifier: str, seed: int) -> dict[str, Scorer]:
+    """Ours first, then the four reference baselines."""
+    make = classifier_builder(load_factory(classifier), corpus_frame(data))
+    return {OURS: classifier_scorer(make, data.texts), **reference_baselines(data.tfidf, seed)}
+
+
+def run_variant(data: CiteULike, settings: ReplaySettings, variant: str, scorers: dict[str, Scorer],
+                bootstrap: int, log: Callable[[str], None] = print) -> VariantResult:
+    start = time.perf_counter()
+    episodes = make_episodes(data, settings, variant)
+    log(f"citeulike-t, {variant} pages: {len(episodes)} users, budgets {list(settings.budgets)}")
+    results, kept = run_replay(episodes, scorers, settings.budgets, keep_scores=(OURS,), log=log)
+    resamples = resample_indices(len(episodes), bootstrap, settings.seed)
+    differences = paired_differences(results, PAGE_METRICS, resamples) if OURS in scorers else pd.DataFrame()
+    seconds = time.perf_counter() - start
+    return VariantResult(variant, episodes, results, kept, differences, resamples, seconds)
+
+
+def variant_markdown(result: VariantResult) -> str:
+    """Side-by-side tables (one per metric) and the paired differences of ours minus the best baseline."""
+    parts = []
+    for metric in PAGE_METRICS:
+        parts.append(f"**{metric}** (mean over {len(result.episodes)} users, 95% bootstrap interval, "
+                     f"{len(result.resamples)} resamples)\n\n"
+                     + markdown_table(metric_table(result.results, metric, result.resamples)))
+    if not result.differences.empty:
+        parts.append("**Paired per-user differences, ours − best baseline of each cell** (same resamples)\n\n"
+                     + differences_markdown(result.differences))
+    return "\n\n".join(parts)
