@@ -106,9 +106,21 @@ def test_huggingface_cards_join_abstracts_from_hydration_json(open_page, url, bu
     assert cards[0]["url"] == f"https://huggingface.co/papers/{papers[0].id}"
 
 
-def test_huggingface_without_hydration_json_still_lists_cards(open_page):
-    page = open_page("https://huggingface.co/papers", s.huggingface_daily_page(HF[:8], hydration=False))
+@pytest.mark.parametrize("breakage", ["missing", "malformed"])
+def test_huggingface_without_usable_hydration_json_still_lists_cards(open_page, breakage):
+    page = open_page("https://huggingface.co/papers",
+                     s.huggingface_daily_page(HF[:8], hydration=breakage == "malformed"))
+    if breakage == "malformed":
+        page.evaluate("""() => document.querySelector('[data-target="DailyPapers"]')
+                             .setAttribute('data-props', '{"dailyPapers": [{"paper": ')""")
     assert_cards_show(extract(page, "huggingface-papers"), HF[:8], abstracts=False)
+
+
+def test_huggingface_absolute_card_links_are_read(open_page):
+    page = open_page("https://huggingface.co/papers", s.huggingface_daily_page(HF[:4]))
+    page.evaluate("""() => document.querySelectorAll('article h3 a').forEach(
+                       (a) => a.setAttribute('href', 'https://huggingface.co' + a.getAttribute('href')))""")
+    assert_cards_show(extract(page, "huggingface-papers"), HF[:4], abstracts=True)
 
 
 def test_huggingface_cards_arriving_late_are_found(open_page):

@@ -17,10 +17,19 @@
 
   const normalizeText = (text) => (text || "").replace(/\s+/g, " ").trim();
 
+  // Path segments under /papers/ that name digest pages, not papers.
+  const DIGEST_SEGMENTS = new Set(["date", "week", "month", "trending"]);
+
   const paperIdFromHref = (href) => {
-    const match = PAPER_HREF.exec(href || "");
-    if (!match) return "";
-    const id = decodeURIComponent(match[1]);
+    let id;
+    try {
+      const url = new URL(href || "", "https://huggingface.co");
+      const match = url.hostname === "huggingface.co" ? PAPER_HREF.exec(url.pathname) : null;
+      id = match ? decodeURIComponent(match[1]) : "";
+    } catch {
+      return "";
+    }
+    if (DIGEST_SEGMENTS.has(id)) return "";
     const versioned = ARXIV_VERSION.exec(id);
     return versioned ? versioned[1] : id;
   };
@@ -52,7 +61,7 @@
       for (const entry of entries) {
         const paper = entry && entry.paper;
         if (!paper || typeof paper.id !== "string") continue;
-        papers.set(paperIdFromHref(`/papers/${paper.id}`), {
+        papers.set(paperIdFromHref(`/papers/${encodeURIComponent(paper.id)}`), {
           title: normalizeText(typeof paper.title === "string" ? paper.title : ""),
           summary: normalizeText(typeof paper.summary === "string" ? paper.summary : ""),
         });
@@ -72,7 +81,7 @@
       const hydrated = hydratedPapers(document);
       const cards = [];
       const seen = new Set();
-      for (const link of document.querySelectorAll('article h3 a[href^="/papers/"]')) {
+      for (const link of document.querySelectorAll('article h3 a[href*="/papers/"]')) {
         const id = paperIdFromHref(link.getAttribute("href"));
         const element = link.closest("article");
         if (!id || !element || seen.has(element)) continue;
