@@ -1,0 +1,85 @@
+// Builds both browsers' packages from the one source:
+//   dist/chromium/ + dist/papersieve-chromium.zip  (manifest.json as written: service worker, key)
+//   dist/firefox/  + dist/papersieve-firefox.zip   (background.scripts, gecko id, no key)
+// Checks first that every file the manifest names exists and every adapter is loaded.
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { zipEntries } from "./zip.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = join(ROOT, "dist");
+const PACKAGED = ["src", "icons"];
+const GECKO_ID = "papersieve@papersieve.local";
+
+const listFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path) : [path];
+  });
+
+function firefoxManifest(manifest) {
+  const firefox = structuredClone(manifest);
+  delete firefox.key;
+  delete firefox.minimum_chrome_version;
+  firefox.background = { scripts: [manifest.background.service_worker], type: "module" };
+  firefox.browser_specific_settings = {
+    gecko: {
+      id: GECKO_ID,
+      strict_min_version: "142.0",
+      data_collection_permissions: { required: ["none"] },
+    },
+  };
+  return firefox;
+}
+
+function checkManifest(manifest) {
+  const named = [
+    manifest.background.service_worker,
+    manifest.action.default_popup,
+    manifest.options_ui.page,
+    ...Object.values(manifest.icons),
+    ...manifest.content_scripts.flatMap((script) => [...(script.js || []), ...(script.css || [])]),
+  ];
+  const missing = named.filter((path) => {
+    try {
+      return !statSync(join(ROOT, path)).isFile();
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) throw new Error(`manifest.json names missing files: ${missing.join(", ")}`);
+  const loaded = new Set(manifest.content_scripts.flatMap((script) => script.js || []));
+  const adapters = readdirSync(join(ROOT, "src/adapters"))
+    .filter((name) => name.endsWith(".js"))
+    .map((name) => `src/adapters/${name}`);
+  const unloaded = adapters.filter((path) => !loaded.has(path));
+  if (unloaded.length > 0) throw new Error(`adapters not in manifest.json content_scripts: ${unloaded.join(", ")}`);
+  const content = manifest.content_scripts[0].js;
+  if (content[content.length - 1] !== "src/content.js") throw new Error("src/content.js must load after the adapters");
+}
+
+function writePackage(name, manifest) {
+  const out = join(DIST, name);
+  const files = PACKAGED.flatMap((dir) => listFiles(join(ROOT, dir)))
+    .filter((path) => !path.endsWith(".test.js"))
+    .sort();
+  const entries = [{ name: "manifest.json", data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }];
+  for (const path of files) {
+    const rel = relative(ROOT, path).split("\\").join("/");
+    mkdirSync(dirname(join(out, rel)), { recursive: true });
+    copyFileSync(path, join(out, rel));
+    entries.push({ name: rel, data: readFileSync(path) });
+  }
+  writeFileSync(join(out, "manifest.json"), entries[0].data);
+  writeFileSync(join(DIST, `papersieve-${name}.zip`), zipEntries(entries));
+  return entries.length;
+}
+
+const manifest = JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8"));
+checkManifest(manifest);
+rmSync(DIST, { recursive: true, force: true });
+mkdirSync(DIST, { recursive: true });
+const chromium = writePackage("chromium", manifest);
+const firefox = writePackage("firefox", firefoxManifest(manifest));
+console.log(`built dist/chromium (${chromium} files), dist/firefox (${firefox} files) and their .zip packages`);

@@ -1,0 +1,41 @@
+// Papers arrive from content scripts, i.e. from web pages: keep only well-formed, bounded fields.
+
+const LIMITS = { id: 200, title: 2000, abstract: 20000, url: 2000 };
+
+/** A clean {id, title, abstract, url} or null when the paper has no usable id. */
+export function cleanPaper(raw) {
+  if (!raw || typeof raw !== "object") return null;
+  const field = (name) => (typeof raw[name] === "string" ? raw[name].slice(0, LIMITS[name]) : "");
+  const paper = { id: field("id").trim(), title: field("title"), abstract: field("abstract"), url: field("url") };
+  return paper.id ? paper : null;
+}
+
+/** Unique clean papers, first occurrence wins. */
+export function cleanPapers(list) {
+  const seen = new Map();
+  for (const raw of Array.isArray(list) ? list : []) {
+    const paper = cleanPaper(raw);
+    if (paper && !seen.has(paper.id)) seen.set(paper.id, paper);
+  }
+  return [...seen.values()];
+}
+
+/** The server's score entry reduced to the fields the page shows, with checked types. */
+export function cleanScoreEntry(entry) {
+  const terms = (list) =>
+    Array.isArray(list) ? list.filter((t) => typeof t === "string").slice(0, 8).map((t) => t.slice(0, 80)) : [];
+  const score = typeof entry.score === "number" && Number.isFinite(entry.score) ? entry.score : null;
+  const rating = entry.rating === 1 || entry.rating === -1 ? entry.rating : null;
+  return {
+    id: String(entry.id),
+    score,
+    reasons: terms(entry.reasons),
+    reasonsAgainst: terms(entry.reasons_against),
+    rating,
+  };
+}
+
+export function cleanLabels(labels) {
+  const count = (n) => (Number.isInteger(n) && n >= 0 ? n : 0);
+  return { up: count(labels && labels.up), down: count(labels && labels.down) };
+}

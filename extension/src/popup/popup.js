@@ -1,0 +1,119 @@
+// The toolbar popup: server connection (and what to do when it is down), active profile
+// (switch or create), label counts, this page's counts, and the pause switch for this site.
+import { ask, ext } from "../shared/messaging.js";
+
+const $ = (id) => document.getElementById(id);
+
+function showConnection(status) {
+  const connection = $("connection");
+  const help = $("connection-help");
+  if (status.ok) {
+    connection.className = "state-ok";
+    connection.textContent = `Connected to ${status.serverUrl}`;
+    help.hidden = true;
+  } else {
+    const kind = status.error ? status.error.kind : "unknown";
+    connection.className = kind === "timeout" ? "state-warn" : "state-bad";
+    connection.textContent =
+      kind === "no_token" || kind === "unauthorized"
+        ? "Connected, but not signed in"
+        : `Server not reachable at ${status.serverUrl}`;
+    help.textContent = status.error ? status.error.message : "";
+    help.hidden = !help.textContent;
+  }
+  const waiting = $("waiting");
+  waiting.hidden = !(status.waitingRatings > 0);
+  waiting.textContent = `${status.waitingRatings} rating(s) kept here, sent when the server is back.`;
+}
+
+function showProfiles(status) {
+  $("profile-section").hidden = !status.ok;
+  if (!status.ok) return;
+  const select = $("profile-select");
+  const names = status.profiles.map((profile) => profile.name);
+  if (!names.includes(status.profile)) names.unshift(status.profile);
+  select.replaceChildren(
+    ...names.map((name) => {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = name;
+      option.selected = name === status.profile;
+      return option;
+    }),
+  );
+  const active = status.profiles.find((profile) => profile.name === status.profile);
+  const labels = active ? active.labels : { up: 0, down: 0 };
+  $("labels").textContent = `Ratings: 👍 ${labels.up} · 👎 ${labels.down}`;
+}
+
+async function activeTab() {
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
+  return tab;
+}
+
+async function showPage() {
+  const tab = await activeTab();
+  let counts = null;
+  if (tab && tab.id !== undefined) {
+    try {
+      counts = await ext.tabs.sendMessage(tab.id, { intent: "getPageCounts" });
+    } catch {
+      counts = null;
+    }
+  }
+  const text = $("page-counts");
+  const pauseRow = $("pause-row");
+  if (!counts || !counts.ok) {
+    text.textContent = "Not a supported digest page (Hugging Face papers, arXiv listings or search).";
+    pauseRow.hidden = true;
+    return;
+  }
+  pauseRow.hidden = false;
+  $("site-enabled").checked = counts.active;
+  $("site-enabled-label").textContent = `Mark papers on ${counts.host}`;
+  if (!counts.active) text.textContent = `Paused on ${counts.host}.`;
+  else if (counts.ready === false) {
+    text.textContent = `${counts.cards} papers; the model needs ${counts.needed || "more"} more rating(s) first.`;
+  } else {
+    text.textContent =
+      `${counts.cards} papers: ${counts.scored} scored, ${counts.highlighted} highlighted, ` +
+      `${counts.dimmed} dimmed, ${counts.hidden} hidden.`;
+  }
+  $("site-enabled").dataset.host = counts.host;
+}
+
+function showProfileError(reply) {
+  const error = $("profile-error");
+  error.hidden = reply.ok;
+  error.textContent = reply.ok ? "" : reply.error.message;
+}
+
+async function refresh() {
+  const status = await ask("getStatus");
+  showConnection(status);
+  showProfiles(status);
+  await showPage();
+}
+
+$("profile-select").addEventListener("change", async (event) => {
+  showProfileError(await ask("setActiveProfile", { name: event.target.value }));
+  await refresh();
+});
+
+$("create-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("new-profile");
+  const reply = await ask("createProfile", { name: input.value });
+  showProfileError(reply);
+  if (reply.ok) input.value = "";
+  await refresh();
+});
+
+$("site-enabled").addEventListener("change", async (event) => {
+  await ask("setSitePaused", { host: event.target.dataset.host, paused: !event.target.checked });
+  setTimeout(showPage, 300);
+});
+
+$("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());
+
+refresh();
