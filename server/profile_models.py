@@ -4,8 +4,8 @@ saved in the background, and loaded back (or rebuilt from the ratings when a sav
 from __future__ import annotations
 
 import logging
-import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ TEXT_COLUMNS = ["title", "abstract"]
 CORPUS_REFRESH_GROWTH = 1.25  # refit corpus features once the corpus is a quarter larger
 CORPUS_REFRESH_MIN_NEW = 50
 QUALITY_MIN_PER_CLASS = 5
+SAVE_DELAY_SECONDS = 2.0
 
 
 @dataclass
@@ -50,35 +51,61 @@ class _ProfileSlot:
 
 
 class ModelSaver:
-    """One background thread that writes models to disk, so that a rating never waits for joblib."""
+    """A background thread that writes models to disk once a profile's ratings have been quiet for
+    `delay` seconds, so that a burst of clicks never waits for (or competes with) joblib."""
 
-    def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[Path, Any, dict] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="papersieve-model-saver", daemon=True)
-        self._thread.start()
+    def __init__(self, delay: float = SAVE_DELAY_SECONDS) -> None:
+        self.delay = delay
+        self._pending: dict[Path, tuple[Any, dict, float]] = {}
+        self._saving = False
+        self._flushing = 0
+        self._changed = threading.Condition()
+        threading.Thread(target=self._run, name="papersieve-model-saver", daemon=True).start()
 
     def schedule(self, path: Path, classifier: Any, meta: dict) -> None:
-        self._queue.put((path, classifier, meta))
+        """Save this model later; a newer model for the same path replaces it and restarts the wait."""
+        with self._changed:
+            self._pending[path] = (classifier, meta, time.monotonic())
+            self._changed.notify_all()
+
+    def _next_due(self) -> tuple[Path, Any, dict]:
+        with self._changed:
+            while True:
+                if self._pending:
+                    path, (classifier, meta, stamp) = min(self._pending.items(), key=lambda item: item[1][2])
+                    wait = 0.0 if self._flushing else stamp + self.delay - time.monotonic()
+                    if wait <= 0:
+                        del self._pending[path]
+                        self._saving = True
+                        return path, classifier, meta
+                    self._changed.wait(wait)
+                else:
+                    self._changed.wait()
 
     def _run(self) -> None:
-        while (job := self._queue.get()) is not None:
-            path, classifier, meta = job
+        while True:
+            path, classifier, meta = self._next_due()
             try:
-                if not self._newer_job_for(path):  # a newer model for this profile supersedes it
-                    save_model(classifier, path, meta=meta)
+                save_model(classifier, path, meta=meta)
             except Exception:
                 log.exception("could not save the model to %s", path)
             finally:
-                self._queue.task_done()
-        self._queue.task_done()
+                with self._changed:
+                    self._saving = False
+                    self._changed.notify_all()
 
-    def _newer_job_for(self, path: Path) -> bool:
-        with self._queue.mutex:
-            return any(job is not None and job[0] == path for job in self._queue.queue)
+    def discard(self, path: Path) -> None:
+        with self._changed:
+            self._pending.pop(path, None)
 
     def flush(self) -> None:
-        """Wait until every scheduled model is written."""
-        self._queue.join()
+        """Write every scheduled model now and wait until they are on disk."""
+        with self._changed:
+            self._flushing += 1
+            self._changed.notify_all()
+            while self._pending or self._saving:
+                self._changed.wait()
+            self._flushing -= 1
 
 
 class ProfileModels:
@@ -98,6 +125,7 @@ class ProfileModels:
 
     def forget(self, profile: str) -> None:
         """Drop a deleted profile's cached and saved model."""
+        self.saver.discard(self.model_path(profile))
         self.saver.flush()
         with self._slots_lock:
             self._slots.pop(profile, None)

@@ -7,7 +7,7 @@ from contextlib import closing
 
 import pytest
 
-from tests.live_server import start_server
+from training.live_server import start_server
 
 
 @pytest.fixture

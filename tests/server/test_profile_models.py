@@ -1,0 +1,74 @@
+"""The per-profile model cache: refit on rating changes, saved in the background, rebuilt when a
+saved model cannot be loaded."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from model import load_model, make_classifier
+from server.profile_models import ModelSaver, ProfileModels
+from server.store import DEFAULT_PROFILE, Paper, Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "data") as opened:
+        yield opened
+
+
+def as_paper(record: dict) -> Paper:
+    return Paper(record["id"], record["title"], record["abstract"], record["url"])
+
+
+def fitted(hf_papers):
+    frame = pd.DataFrame(hf_papers[:4])[["title", "abstract"]]
+    return make_classifier().fit(frame, [1, 0, 1, 0])
+
+
+def test_saver_writes_only_the_newest_model_of_a_burst(tmp_path, hf_papers):
+    saver = ModelSaver(delay=0.2)
+    path = tmp_path / "m.joblib"
+    classifier = fitted(hf_papers)
+    for revision in range(5):
+        saver.schedule(path, classifier, {"revision": revision})
+    saver.flush()
+    assert load_model(path)[1]["revision"] == 4
+
+
+def test_saver_survives_a_failed_save(tmp_path, hf_papers):
+    saver = ModelSaver(delay=0)
+    saver.schedule(tmp_path / "missing-dir" / "sub" / "m.joblib", object(), {})
+    saver.flush()
+    saver.schedule(tmp_path / "ok.joblib", fitted(hf_papers), {"revision": 1})
+    saver.flush()
+    assert (tmp_path / "ok.joblib").exists()
+
+
+def test_model_follows_the_ratings_revision(tmp_path, store, hf_papers):
+    models = ProfileModels(tmp_path / "models")
+    store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
+    assert models.current(store, DEFAULT_PROFILE) is None
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
+    first = models.current(store, DEFAULT_PROFILE)
+    assert first is not None and first.n_labels == 2
+    assert models.current(store, DEFAULT_PROFILE) is first  # cached while nothing changes
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[2]), 1)
+    second = models.current(store, DEFAULT_PROFILE)
+    assert second is not first and second.n_labels == 3
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x80\x04K\x01."])
+def test_unloadable_saved_model_is_rebuilt_from_ratings(tmp_path, store, hf_papers, damage):
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
+    models = ProfileModels(tmp_path / "models")
+    assert models.current(store, DEFAULT_PROFILE) is not None
+    models.saver.flush()
+    models.model_path(DEFAULT_PROFILE).write_bytes(damage)
+    fresh = ProfileModels(tmp_path / "models")
+    rebuilt = fresh.current(store, DEFAULT_PROFILE)
+    assert rebuilt is not None and rebuilt.n_labels == 2
+    fresh.saver.flush()
+    assert load_model(fresh.model_path(DEFAULT_PROFILE))[1]["revision"] == store.revision(DEFAULT_PROFILE)

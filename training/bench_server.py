@@ -1,0 +1,215 @@
+"""Benchmark the real server over HTTP: /score latency, feedback→rescore, refit time, peak memory.
+
+    .venv/bin/python training/bench_server.py            # prints the numbers, writes training/RESULTS.md
+    .venv/bin/python training/bench_server.py --no-write
+
+Papers: the 104 real papers of ../shared/data/hf-trending-page.json are the page; 20,000 real
+citeulike-t items (bag-of-words text as abstract) fill the store. Ratings: the largest real
+citeulike-t library as 👍, random other items as 👎 (seed 0). Everything runs on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from model import make_classifier, prepare_corpus  # noqa: E402
+from training.live_server import LiveServer, start_server  # noqa: E402
+from training.results import write_section  # noqa: E402
+from training.shared_data import shared_data_dir  # noqa: E402
+
+STORED_PAPERS = 20_000
+RATING_LEVELS = (10, 100, 1_000)
+SEED = 0
+
+
+def hf_page() -> list[dict]:
+    papers = json.loads((shared_data_dir() / "hf-trending-page.json").read_text(encoding="utf-8"))
+    return [
+        {
+            "id": f"2501.{10000 + i:05d}",
+            "title": p["title"],
+            "abstract": p["abstract"],
+            "url": f"https://huggingface.co/papers/2501.{10000 + i:05d}",
+        }
+        for i, p in enumerate(papers)
+    ]
+
+
+def citeulike() -> tuple[pd.DataFrame, list[int]]:
+    """The items with text, and the item ids of the largest library."""
+    folder = shared_data_dir() / "citeulike-t"
+    items = pd.read_csv(folder / "items.csv.gz", keep_default_na=False)
+    users = pd.read_csv(folder / "users.csv.gz", keep_default_na=False)
+    has_text = items["text"].str.len() > 0
+    largest = max(users["items"], key=lambda s: len(s.split()))
+    library = [i for i in map(int, largest.split()) if has_text[i]]
+    return items[has_text], library
+
+
+def as_paper(item_id: int, text: str) -> dict:
+    return {"id": f"citeulike:{item_id}", "title": "", "abstract": text, "url": ""}
+
+
+def percentiles(samples_ms: list[float]) -> tuple[float, float]:
+    return float(np.percentile(samples_ms, 50)), float(np.percentile(samples_ms, 95))
+
+
+def timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def expect_ok(result: tuple[int, object]) -> object:
+    status, body = result
+    if status != 200:
+        raise SystemExit(f"server answered {status}: {body}")
+    return body
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def score_latency(server: LiveServer, papers: list[dict], repeats: int) -> tuple[float, float]:
+    body = {"profile": "default", "papers": papers}
+    expect_ok(server.request("POST", "/score", body))  # warm
+    return percentiles(
+        [timed(lambda: expect_ok(server.request("POST", "/score", body))) for _ in range(repeats)]
+    )
+
+
+def rate_in_bulk(server: LiveServer, ratings: list[tuple[dict, int]]) -> None:
+    records = [{**paper, "rating": rating} for paper, rating in ratings]
+    expect_ok(server.request("POST", "/profiles/default/import", records))
+
+
+def feedback_to_rescore(
+    server: LiveServer, page: list[dict], probe: dict, repeats: int
+) -> tuple[float, float]:
+    """A 👍/👎 click, then the page's rescore: the time until the reader sees the new marks."""
+    samples = []
+    for repeat in range(repeats):
+        rating = 1 if repeat % 2 else -1
+        start = time.perf_counter()
+        expect_ok(server.request("POST", "/feedback", {"paper": probe, "rating": rating}))
+        scores = expect_ok(server.request("POST", "/score", {"papers": page}))
+        samples.append((time.perf_counter() - start) * 1000)
+        assert scores["ready"]
+    return percentiles(samples)
+
+
+def refit_ms(labelled: pd.DataFrame, prepared: object, repeats: int = 5) -> float:
+    X, y = labelled[["title", "abstract"]], labelled["label"].to_numpy()
+    return statistics.median(
+        timed(lambda: make_classifier(corpus=prepared).fit(X, y)) for _ in range(repeats)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=100, help="requests per latency measurement")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(SEED)
+    page = hf_page()
+    items, library = citeulike()
+    in_library = set(library)
+    library_papers = [as_paper(i, items.at[i, "text"]) for i in rng.permutation(library)]
+    outside = [i for i in items.index if i not in in_library]
+    filler_ids = rng.choice(outside, size=STORED_PAPERS, replace=False)
+    filler = [as_paper(int(i), items.at[int(i), "text"]) for i in filler_ids]
+
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="papersieve-bench-") as tmp:
+        server = start_server(Path(tmp) / "data")
+        try:
+            for start in range(0, len(filler), 500):
+                expect_ok(server.request("POST", "/score", {"papers": filler[start : start + 500]}))
+            expect_ok(server.request("POST", "/score", {"papers": page}))
+            rated = 0
+            for level in RATING_LEVELS:
+                half = level // 2
+                ups = library_papers[rated // 2 : half]
+                downs = filler[rated // 2 : half]
+                rate_in_bulk(server, [(p, 1) for p in ups] + [(p, -1) for p in downs])
+                rated = level
+                first = timed(lambda: expect_ok(server.request("POST", "/score", {"papers": page})))
+                p50, p95 = feedback_to_rescore(server, page, page[0], repeats=max(10, args.repeats // 5))
+                rows.append(
+                    (
+                        f"feedback→rescore of the 104-paper page at {level:,} ratings",
+                        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (first score after bulk import {first:.0f} ms)",
+                    )
+                )
+            p50, p95 = score_latency(server, page, args.repeats)
+            rows.insert(0, ("`/score`, 104-paper HF page, warm", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+            big_page = page + filler[:396]
+            p50, p95 = score_latency(server, big_page, max(20, args.repeats // 2))
+            rows.insert(1, ("`/score`, 500 papers, warm", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+            rows.append(
+                (
+                    f"server peak RSS with {STORED_PAPERS + len(page):,} stored papers and 1,000 ratings",
+                    f"{peak_rss_mib(server.process.pid):.0f} MiB",
+                )
+            )
+        finally:
+            server.stop()
+
+    corpus = pd.DataFrame([{"title": p["title"], "abstract": p["abstract"]} for p in filler + page])
+    start = time.perf_counter()
+    prepared = prepare_corpus(corpus)
+    rows.append(
+        (
+            f"corpus features fitted on {len(corpus):,} papers (once per 25% corpus growth)",
+            f"{(time.perf_counter() - start) * 1000:.0f} ms",
+        )
+    )
+    for level in RATING_LEVELS:
+        half = level // 2
+        labelled = pd.DataFrame(
+            [{**p, "label": 1} for p in library_papers[:half]] + [{**p, "label": 0} for p in filler[:half]]
+        )
+        rows.append(
+            (
+                f"refit at {level:,} ratings (prepared corpus, median of 5)",
+                f"{refit_ms(labelled, prepared):.1f} ms",
+            )
+        )
+
+    machine = (
+        f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
+    )
+    table = "\n".join(["| measurement | result |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
+    report = (
+        f"## Server benchmark (`training/bench_server.py`)\n\nCommand: `.venv/bin/python training/bench_server.py`"
+        f" (seed {SEED}, {args.repeats} requests per latency, real HTTP on loopback; {machine}).\n\n"
+        f"{table}\n\nTargets: 104-paper page p95 < 30 ms warm; feedback→rescore < 100 ms at 1,000 ratings;"
+        " RSS < 200 MB."
+    )
+    print(report)
+    if not args.no_write:
+        write_section("bench_server", report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
