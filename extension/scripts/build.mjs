@@ -3,12 +3,14 @@
 //   dist/firefox/  + dist/papersieve-firefox.zip   (background.scripts, gecko id, no key)
 // Checks first that every file the manifest names exists and every adapter is loaded.
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zipEntries } from "./zip.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const DIST = join(ROOT, "dist");
+// `node scripts/build.mjs [--out DIR]`: DIST defaults to extension/dist (tests build elsewhere).
+const outFlag = process.argv.indexOf("--out");
+const DIST = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(ROOT, "dist");
 const PACKAGED = ["src", "icons"];
 const GECKO_ID = "papersieve@papersieve.local";
 
@@ -82,4 +84,4 @@ rmSync(DIST, { recursive: true, force: true });
 mkdirSync(DIST, { recursive: true });
 const chromium = writePackage("chromium", manifest);
 const firefox = writePackage("firefox", firefoxManifest(manifest));
-console.log(`built dist/chromium (${chromium} files), dist/firefox (${firefox} files) and their .zip packages`);
+console.log(`built ${DIST}: chromium/ (${chromium} files), firefox/ (${firefox} files) and their .zip packages`);

@@ -98,20 +98,42 @@
   }
 
   // ---- the per-card bar: badge + reasons + 👍/👎 ---------------------------------------------
+  // Material Icons "thumb_up" (Apache-2.0); 👎 is the same shape turned upside down. SVG, not
+  // emoji, so the buttons look the same whatever fonts the reader's system has.
+  const THUMB_PATH =
+    "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 " +
+    "7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  function thumbIcon(rating) {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "papersieve-thumb");
+    const path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", THUMB_PATH);
+    if (rating === -1) path.setAttribute("transform", "rotate(180 12 12)");
+    svg.append(path);
+    return svg;
+  }
+
   function voteButton(rating) {
-    const button = make("button", "papersieve-vote", rating === 1 ? "👍" : "👎");
+    const button = make("button", "papersieve-vote");
     button.type = "button";
+    button.append(thumbIcon(rating));
     button.dataset.rating = String(rating);
     button.setAttribute("aria-pressed", "false");
-    const label = rating === 1 ? "More like this (👍)" : "Less like this (👎)";
+    const label = rating === 1 ? "👍 More like this" : "👎 Less like this";
     button.setAttribute("aria-label", label);
-    button.title = `${label}; click again to undo`;
+    button.title = `${label} (click again to undo)`;
     return button;
   }
 
   function createBar(record) {
     const bar = make("span", "papersieve-bar");
     bar.setAttribute(OURS, "bar");
+    bar.dataset.paperId = record.paper.id;
     const badge = make("span", "papersieve-badge", "–");
     badge.tabIndex = 0;
     const reasons = make("span", "papersieve-reasons");
@@ -135,8 +157,8 @@
           "span",
           "papersieve-reasons-line",
           needed > 0
-            ? `Not ranked yet: rate ${needed} more paper${needed === 1 ? "" : "s"} with 👍 or 👎.`
-            : "Not ranked yet: rate papers with both 👍 and 👎.",
+            ? `Not ranked yet: rate ${needed} more paper${needed === 1 ? "" : "s"} with the thumbs.`
+            : "Not ranked yet: rate some papers up and some down.",
         ),
       );
       return;
@@ -218,11 +240,11 @@
   function summaryText(counts) {
     const meta = page.meta;
     if (!meta.ready) {
-      const ratings = `👍 ${meta.labels.up} · 👎 ${meta.labels.down}`;
+      const ratings = `${meta.labels.up} up, ${meta.labels.down} down so far`;
       if (meta.needed > 0) {
         return `rate ${meta.needed} more paper${meta.needed === 1 ? "" : "s"} to start ranking (${ratings})`;
       }
-      return `rate papers with both 👍 and 👎 to start ranking (${ratings})`;
+      return `rate some papers up and some down to start ranking (${ratings})`;
     }
     const parts = [`${counts.scored} scored`, `${counts.highlighted} highlighted`];
     if (counts.dimmed > 0) parts.push(`${counts.dimmed} dimmed`);
@@ -262,10 +284,10 @@
   }
 
   /** Ask for these records' scores and mark them; false when the worker/server could not answer. */
-  async function requestScores(records) {
+  async function requestScores(records, urgent = false) {
     if (records.length === 0) return true;
     for (const record of records) record.asked = true;
-    const reply = await askWorker({ intent: "scorePapers", papers: records.map((r) => r.paper) });
+    const reply = await askWorker({ intent: "scorePapers", papers: records.map((r) => r.paper), urgent });
     if (!page.active) return false;
     if (!reply.ok) {
       for (const record of records) if (!record.entry) record.asked = false;
@@ -366,7 +388,7 @@
   /** Score every card on the page again, the ones in view first. */
   async function rescorePage() {
     const { visible, rest } = timed("rescore", visibleRecords);
-    const ok = await requestScores(visible);
+    const ok = await requestScores(visible, true);
     if (ok) await requestScores(rest);
   }
 

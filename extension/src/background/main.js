@@ -41,7 +41,7 @@ async function fetchScores(settings, papers) {
 }
 
 const scoreCoalescer = createScoreCoalescer({
-  windowMs: 20,
+  windowMs: 15,
   maxBatch: MAX_PAPERS_PER_REQUEST,
   fetchScores,
 });
@@ -53,7 +53,7 @@ async function failure(error) {
   return { ok: false, error: error.toReply() };
 }
 
-async function scorePapers({ papers }) {
+async function scorePapers({ papers, urgent }) {
   const settings = await loadSettings();
   const wanted = cleanPapers(papers);
   try {
@@ -66,7 +66,7 @@ async function scorePapers({ papers }) {
     const missing = wanted.filter((paper) => !(paper.id in entries));
     if (missing.length > 0 || meta === null) {
       const asked = missing.length > 0 ? missing : wanted.slice(0, 1);
-      const results = await scoreCoalescer.request(cacheKey, settings, asked);
+      const results = await scoreCoalescer.request(cacheKey, settings, asked, urgent === true);
       const latest = await loadScoreCache();
       const merged = latest && latest.key === cacheKey ? latest : { key: cacheKey, entries: {}, meta: null };
       if (Object.keys(merged.entries).length > MAX_CACHED_SCORES) merged.entries = {};

@@ -41,8 +41,11 @@ export function createScoreCoalescer({ windowMs, maxBatch, fetchScores }) {
     }
   };
 
-  /** Scores for these papers: resolves to [{meta, entry}] in the order asked. */
-  const request = (key, context, papers) => {
+  /**
+   * Scores for these papers: resolves to [{meta, entry}] in the order asked. `urgent` (a rescore
+   * right after a click) sends at the next turn of the event loop instead of after the window.
+   */
+  const request = (key, context, papers, urgent = false) => {
     const state = contextFor(key, context);
     const promises = papers.map((paper) => {
       const existing = state.pending.get(paper.id);
@@ -58,7 +61,10 @@ export function createScoreCoalescer({ windowMs, maxBatch, fetchScores }) {
       return promise;
     });
     if (state.queued.size >= maxBatch) flush(key);
-    else if (state.queued.size > 0 && state.timer === null) state.timer = setTimeout(() => flush(key), windowMs);
+    else if (state.queued.size > 0 && (state.timer === null || urgent)) {
+      clearTimeout(state.timer);
+      state.timer = setTimeout(() => flush(key), urgent ? 0 : windowMs);
+    }
     return Promise.all(promises);
   };
 

@@ -46,7 +46,10 @@ function showProfiles(status) {
   $("labels").textContent = `Ratings: 👍 ${labels.up} · 👎 ${labels.down}`;
 }
 
+/** The tab this popup is about: the active one, or `?tab=<id>` when opened as a page (tests). */
 async function activeTab() {
+  const asked = Number.parseInt(new URLSearchParams(location.search).get("tab") || "", 10);
+  if (Number.isInteger(asked)) return ext.tabs.get(asked);
   const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
   return tab;
 }

@@ -1,0 +1,70 @@
+"""Session-wide real pieces for the browser tests: one build, one server, one Chromium.
+
+Each test gets its own server profile and a freshly reset extension storage, so tests share the
+processes (the suite stays fast) but no state.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.harness import (
+    ExtensionBrowser,
+    MissingTool,
+    PapersieveServer,
+    build_extension,
+    in_ci,
+)
+
+_profile_numbers = itertools.count(1)
+
+
+def _missing(error: MissingTool) -> None:
+    if in_ci():
+        pytest.fail(f"{error} (CI=true: browser tests must run)")
+    pytest.skip(str(error))
+
+
+@pytest.fixture(scope="session")
+def extension_dir(tmp_path_factory: pytest.TempPathFactory):
+    try:
+        return build_extension(tmp_path_factory.mktemp("extension-build"))
+    except MissingTool as error:
+        _missing(error)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PapersieveServer]:
+    running = PapersieveServer(tmp_path_factory.mktemp("papersieve-data")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(extension_dir, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExtensionBrowser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            launched = ExtensionBrowser(playwright, extension_dir, tmp_path_factory.mktemp("chromium-profile"))
+        except MissingTool as error:
+            _missing(error)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def profile(browser: ExtensionBrowser, server: PapersieveServer) -> Iterator[str]:
+    """A fresh server profile, active in a freshly reset extension; pages opened are closed after."""
+    name = f"test-{next(_profile_numbers)}"
+    status, reply = server.api("POST", "/profiles", {"name": name})
+    assert status == 201, reply
+    browser.reset(server, name)
+    before = set(browser.context.pages)
+    yield name
+    for page in browser.context.pages:
+        if page not in before and not page.is_closed():
+            page.close()

@@ -1,0 +1,90 @@
+"""What a person sees on a marked digest page, read from the DOM (main world) by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+BARS = "[data-papersieve=bar]"
+SUMMARY = "[data-papersieve=summary]"
+
+# Every card's bar: paper id, badge text, pressed state of 👍/👎, and the card's mark.
+READ_CARDS_JS = """() => Array.from(document.querySelectorAll('[data-papersieve=bar]')).map((bar) => {
+  const card = bar.parentElement;
+  const [up, down] = bar.querySelectorAll('button.papersieve-vote');
+  const badge = bar.querySelector('.papersieve-badge').textContent;
+  const mark = ['high', 'dim', 'hide'].find((m) => card.classList.contains('papersieve-' + m)) || 'plain';
+  return {
+    id: bar.dataset.paperId,
+    badge,
+    score: /^[0-9]+$/.test(badge) ? Number(badge) : null,
+    up: up.getAttribute('aria-pressed') === 'true',
+    down: down.getAttribute('aria-pressed') === 'true',
+    mark,
+    visible: card.checkVisibility(),
+  };
+})"""
+
+
+def cards(page: Any) -> list[dict[str, Any]]:
+    return page.evaluate(READ_CARDS_JS)
+
+
+def scores(page: Any) -> dict[str, int | None]:
+    return {card["id"]: card["score"] for card in cards(page)}
+
+
+def wait_for_bars(page: Any, count: int, timeout: float = 15000) -> None:
+    """Until `count` cards carry a papersieve bar."""
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('[data-papersieve=bar]').length === n", arg=count, timeout=timeout
+    )
+
+
+def wait_for_scores(page: Any, count: int, timeout: float = 15000) -> None:
+    """Until `count` cards show a numeric score."""
+    page.wait_for_function(
+        """(n) => {
+          const badges = document.querySelectorAll('[data-papersieve=bar] .papersieve-badge');
+          return badges.length === n && Array.from(badges).every((b) => /^[0-9]+$/.test(b.textContent));
+        }""",
+        arg=count,
+        timeout=timeout,
+    )
+
+
+def wait_for_badge_change(page: Any, paper_id: str, before: str, timeout: float = 15000) -> None:
+    page.wait_for_function(
+        """([id, before]) => {
+          const bar = document.querySelector(`[data-papersieve=bar][data-paper-id="${id}"]`);
+          return bar && bar.querySelector('.papersieve-badge').textContent !== before;
+        }""",
+        arg=[paper_id, before],
+        timeout=timeout,
+    )
+
+
+def bar(page: Any, paper_id: str) -> Any:
+    return page.locator(f'{BARS}[data-paper-id="{paper_id}"]')
+
+
+def vote_button(page: Any, paper_id: str, rating: int) -> Any:
+    return bar(page, paper_id).locator("button.papersieve-vote").nth(0 if rating == 1 else 1)
+
+
+def summary_text(page: Any) -> str:
+    return page.locator(SUMMARY).inner_text()
+
+
+def wait_for_pressed(page: Any, paper_id: str, rating: int | None, timeout: float = 15000) -> None:
+    """Until the card's 👍 (1) or 👎 (-1) shows pressed, or neither (None), after a rescore."""
+    page.wait_for_function(
+        """([id, rating]) => {
+          const bar = document.querySelector(`[data-papersieve=bar][data-paper-id="${id}"]`);
+          if (!bar) return false;
+          const [up, down] = bar.querySelectorAll('button.papersieve-vote');
+          return up.getAttribute('aria-pressed') === String(rating === 1)
+            && down.getAttribute('aria-pressed') === String(rating === -1);
+        }""",
+        arg=[paper_id, rating],
+        timeout=timeout,
+    )

@@ -1,0 +1,83 @@
+"""A digest page gets marked: first it asks for ratings, then it ranks; screenshots of both sites."""
+
+from __future__ import annotations
+
+from tests.browser import page_state as ps
+from tests.browser.harness import SCREENSHOT_DIR, paper_json
+from tests.sites import snapshots as s
+
+HF_URL = "https://huggingface.co/papers"
+ARXIV_URL = "https://arxiv.org/list/cs.LG/new"
+
+
+def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile):
+    papers = s.hf_trending_papers()[:24]
+    page = browser.open_digest(HF_URL, s.huggingface_daily_page(papers))
+
+    ps.wait_for_bars(page, len(papers))
+    assert "rate 2 more papers to start ranking" in ps.summary_text(page)
+    assert all(card["badge"] == "–" and card["mark"] == "plain" for card in ps.cards(page))
+
+    ps.vote_button(page, papers[0].id, 1).click()
+    page.wait_for_function("() => document.querySelector('[data-papersieve=summary]').innerText.includes('1 more')")
+    ps.vote_button(page, papers[3].id, -1).click()
+    ps.wait_for_scores(page, len(papers))
+
+    shown = {card["id"]: card for card in ps.cards(page)}
+    assert shown[papers[0].id]["up"] and not shown[papers[0].id]["down"]
+    assert shown[papers[3].id]["down"] and not shown[papers[3].id]["up"]
+    assert shown[papers[0].id]["score"] > shown[papers[3].id]["score"]
+    assert f"{len(papers)} scored" in ps.summary_text(page)
+    status, reply = server.api("GET", f"/profiles/{profile}/ratings")
+    assert status == 200
+    assert {(r["paper"]["id"], r["rating"]) for r in reply["ratings"]} == {(papers[0].id, 1), (papers[3].id, -1)}
+
+    # A few more ratings, as a reader would give them, so the screenshot shows a ranked page.
+    for paper, rating in ((papers[5], 1), (papers[9], -1), (papers[12], 1), (papers[15], -1)):
+        ps.vote_button(page, paper.id, rating).click()
+        ps.wait_for_pressed(page, paper.id, rating)
+    marks = {card["mark"] for card in ps.cards(page)}
+    assert "high" in marks or "dim" in marks
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    ps.bar(page, papers[1].id).locator(".papersieve-badge").focus()
+    page.screenshot(path=str(SCREENSHOT_DIR / "huggingface-papers.png"))
+
+
+def test_arxiv_listing_is_ranked_with_reasons_on_hover_and_focus(browser, server, profile):
+    papers = s.with_tex_titles(s.expertise_papers(40))
+    rated, shown = papers[:6], papers[6:36]
+    for index, paper in enumerate(rated):
+        status, _ = server.api(
+            "POST", "/feedback", {"profile": profile, "paper": paper_json(paper), "rating": 1 if index % 2 else -1}
+        )
+        assert status == 200
+    page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
+
+    ps.wait_for_scores(page, len(shown))
+    cards = ps.cards(page)
+    assert [card["id"] for card in cards] == [paper.id for paper in shown]
+    for card in cards:
+        expected = "high" if card["score"] >= 70 else "dim" if card["score"] < 30 else "plain"
+        assert card["mark"] == expected, card
+    summary = ps.summary_text(page)
+    assert f"{len(shown)} scored" in summary
+
+    first = ps.bar(page, shown[0].id)
+    reasons = first.locator(".papersieve-reasons")
+    assert not reasons.is_visible()
+    first.locator(".papersieve-badge").hover()
+    assert reasons.is_visible()
+    assert reasons.inner_text().startswith("Score ")
+    page.mouse.move(0, 0)
+    assert not reasons.is_visible()
+    first.locator(".papersieve-badge").focus()
+    assert reasons.is_visible()
+
+    # The whole card pair (dt + dd) carries the mark; a dim mark leaves the page's text in place.
+    marks = page.evaluate(
+        """() => Array.from(document.querySelectorAll('dl#articles > dt')).map((dt) =>
+             [dt.className, dt.nextElementSibling.className])"""
+    )
+    assert all(dt_class == dd_class for dt_class, dd_class in marks)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "arxiv-list-new.png"))
