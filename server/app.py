@@ -20,7 +20,7 @@ PUBLIC_ENDPOINTS = frozenset({"api.health"})
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app for `config["DATA_DIR"]` (required); `TOKEN` overrides the data dir's token."""
     app = Flask(__name__, static_folder=None)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.config.update(config or {})
     if not app.config.get("DATA_DIR"):
         raise ValueError("create_app needs config['DATA_DIR']")
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Store.open(data_dir).close()  # create or migrate the database once, before any request
     app.extensions["papersieve_models"] = ProfileModels(data_dir / "models")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
 
     register_error_handlers(app)
     app.before_request(_guard_request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import signal
 import sqlite3
 import sys
@@ -54,6 +55,14 @@ def open_store(args: argparse.Namespace) -> Store:
 # --- serve ---------------------------------------------------------------------------------------
 
 
+def own_command() -> str:
+    """How to call papersieve again from a shell: its full path when it is not on PATH."""
+    if shutil.which("papersieve"):
+        return "papersieve"
+    launched = Path(sys.argv[0])
+    return str(launched.resolve()) if launched.name == "papersieve" else f"{sys.executable} -m server.cli"
+
+
 def command_serve(args: argparse.Namespace) -> int:
     from waitress import create_server
 
@@ -85,7 +94,7 @@ def command_serve(args: argparse.Namespace) -> int:
     print(f"papersieve {__version__} listening on http://{host}:{server.effective_port}", flush=True)
     print(f"data directory: {data_dir}", flush=True)
     print(
-        f"token for the extension: run `papersieve token --data-dir {data_dir}` "
+        f"token for the extension: run `{own_command()} token --data-dir {data_dir}` "
         f"(stored in {token_path(data_dir)})",
         flush=True,
     )
