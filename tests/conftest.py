@@ -25,7 +25,11 @@ def hf_papers() -> list[dict[str, str]]:
     """The 104 real papers of a Hugging Face trending page, with stable arXiv-style ids."""
     papers = json.loads((shared_data_dir() / "hf-trending-page.json").read_text(encoding="utf-8"))
     return [
-        {"id": f"2501.{10000 + index:05d}", "title": paper["title"], "abstract": paper["abstract"],
-         "url": f"https://huggingface.co/papers/2501.{10000 + index:05d}"}
+        {
+            "id": f"2501.{10000 + index:05d}",
+            "title": paper["title"],
+            "abstract": paper["abstract"],
+            "url": f"https://huggingface.co/papers/2501.{10000 + index:05d}",
+        }
         for index, paper in enumerate(papers)
     ]
