@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from training.shared_data import shared_data_dir
+from training.shared_data import hf_trending_papers
 
 
 @pytest.fixture(autouse=True)
@@ -23,13 +22,4 @@ def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 @pytest.fixture(scope="session")
 def hf_papers() -> list[dict[str, str]]:
     """The 104 real papers of a Hugging Face trending page, with stable arXiv-style ids."""
-    papers = json.loads((shared_data_dir() / "hf-trending-page.json").read_text(encoding="utf-8"))
-    return [
-        {
-            "id": f"2501.{10000 + index:05d}",
-            "title": paper["title"],
-            "abstract": paper["abstract"],
-            "url": f"https://huggingface.co/papers/2501.{10000 + index:05d}",
-        }
-        for index, paper in enumerate(papers)
-    ]
+    return hf_trending_papers()

@@ -11,7 +11,6 @@ citeulike-t library as 👍, random other items as 👎 (seed 0). Everything run
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import sys
@@ -28,24 +27,11 @@ sys.path.insert(0, str(REPO))
 from model import make_classifier, prepare_corpus  # noqa: E402
 from training.live_server import LiveServer, start_server  # noqa: E402
 from training.results import write_section  # noqa: E402
-from training.shared_data import shared_data_dir  # noqa: E402
+from training.shared_data import hf_trending_papers, shared_data_dir  # noqa: E402
 
 STORED_PAPERS = 20_000
 RATING_LEVELS = (10, 100, 1_000)
 SEED = 0
-
-
-def hf_page() -> list[dict]:
-    papers = json.loads((shared_data_dir() / "hf-trending-page.json").read_text(encoding="utf-8"))
-    return [
-        {
-            "id": f"2501.{10000 + i:05d}",
-            "title": p["title"],
-            "abstract": p["abstract"],
-            "url": f"https://huggingface.co/papers/2501.{10000 + i:05d}",
-        }
-        for i, p in enumerate(papers)
-    ]
 
 
 def citeulike() -> tuple[pd.DataFrame, list[int]]:
@@ -130,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(SEED)
-    page = hf_page()
+    page = hf_trending_papers()
     items, library = citeulike()
     in_library = set(library)
     library_papers = [as_paper(i, items.at[i, "text"]) for i in rng.permutation(library)]
