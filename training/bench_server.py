@@ -186,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     table = "\n".join(["| measurement | result |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
     report = (
-        f"## Server benchmark (`training/bench_server.py`)\n\nCommand: `.venv/bin/python training/bench_server.py`"
+        "## Server benchmark (`training/bench_server.py`)\n\n"
+        "Command: `.venv/bin/python training/bench_server.py`"
         f" (seed {SEED}, {args.repeats} requests per latency, real HTTP on loopback; {machine}).\n\n"
         f"{table}\n\nTargets: 104-paper page p95 < 30 ms warm; feedback→rescore < 100 ms at 1,000 ratings;"
         " RSS < 200 MB."
