@@ -408,6 +408,7 @@
     const next = previous === rating ? null : rating;
     record.voting = true;
     page.voting += 1;
+    setBusy(record, true);
     const base = record.entry || { id: record.paper.id, score: null, reasons: [], reasonsAgainst: [] };
     record.entry = { ...base, rating: next };
     timed("vote", () => renderRecord(record));
@@ -432,6 +433,16 @@
     } finally {
       record.voting = false;
       page.voting -= 1;
+      setBusy(record, false);
+    }
+  }
+
+  /** aria-busy on the card's bar while its rating is on its way and the page is being rescored. */
+  function setBusy(record, busy) {
+    for (const view of record.views) {
+      if (!view.bar) continue;
+      if (busy) view.bar.setAttribute("aria-busy", "true");
+      else view.bar.removeAttribute("aria-busy");
     }
   }
 

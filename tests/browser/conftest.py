@@ -49,7 +49,9 @@ def browser(extension_dir, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     with sync_playwright() as playwright:
         try:
-            launched = ExtensionBrowser(playwright, extension_dir, tmp_path_factory.mktemp("chromium-profile"))
+            launched = ExtensionBrowser(
+                playwright, extension_dir, tmp_path_factory.mktemp("chromium-profile")
+            )
         except MissingTool as error:
             _missing(error)
         yield launched

@@ -76,11 +76,11 @@ def summary_text(page: Any) -> str:
 
 
 def wait_for_pressed(page: Any, paper_id: str, rating: int | None, timeout: float = 15000) -> None:
-    """Until the card's 👍 (1) or 👎 (-1) shows pressed, or neither (None), after a rescore."""
+    """Until the card's 👍 (1) or 👎 (-1) shows pressed, or neither (None), and the rescore is done."""
     page.wait_for_function(
         """([id, rating]) => {
           const bar = document.querySelector(`[data-papersieve=bar][data-paper-id="${id}"]`);
-          if (!bar) return false;
+          if (!bar || bar.getAttribute('aria-busy') === 'true') return false;
           const [up, down] = bar.querySelectorAll('button.papersieve-vote');
           return up.getAttribute('aria-pressed') === String(rating === 1)
             && down.getAttribute('aria-pressed') === String(rating === -1);

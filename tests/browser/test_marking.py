@@ -19,7 +19,9 @@ def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile)
     assert all(card["badge"] == "–" and card["mark"] == "plain" for card in ps.cards(page))
 
     ps.vote_button(page, papers[0].id, 1).click()
-    page.wait_for_function("() => document.querySelector('[data-papersieve=summary]').innerText.includes('1 more')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-papersieve=summary]').innerText.includes('1 more')"
+    )
     ps.vote_button(page, papers[3].id, -1).click()
     ps.wait_for_scores(page, len(papers))
 
@@ -30,7 +32,10 @@ def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile)
     assert f"{len(papers)} scored" in ps.summary_text(page)
     status, reply = server.api("GET", f"/profiles/{profile}/ratings")
     assert status == 200
-    assert {(r["paper"]["id"], r["rating"]) for r in reply["ratings"]} == {(papers[0].id, 1), (papers[3].id, -1)}
+    assert {(r["paper"]["id"], r["rating"]) for r in reply["ratings"]} == {
+        (papers[0].id, 1),
+        (papers[3].id, -1),
+    }
 
     # A few more ratings, as a reader would give them, so the screenshot shows a ranked page.
     for paper, rating in ((papers[5], 1), (papers[9], -1), (papers[12], 1), (papers[15], -1)):
@@ -48,7 +53,9 @@ def test_arxiv_listing_is_ranked_with_reasons_on_hover_and_focus(browser, server
     rated, shown = papers[:6], papers[6:36]
     for index, paper in enumerate(rated):
         status, _ = server.api(
-            "POST", "/feedback", {"profile": profile, "paper": paper_json(paper), "rating": 1 if index % 2 else -1}
+            "POST",
+            "/feedback",
+            {"profile": profile, "paper": paper_json(paper), "rating": 1 if index % 2 else -1},
         )
         assert status == 200
     page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
