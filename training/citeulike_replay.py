@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from training.scorers import (
     Scorer,
     classifier_builder,
     classifier_scorer,
+    corpus_preparer,
     load_factory,
     reference_baselines,
 )
@@ -36,9 +38,13 @@ class VariantResult:
     seconds: float
 
 
-def replay_scorers(data: CiteULike, classifier: str, seed: int) -> dict[str, Scorer]:
+def our_classifier(data: CiteULike, classifier: str) -> Callable[[], Any]:
+    """Maker of fresh estimators from `module:function`, given the citeulike-t corpus (prepared once)."""
+    return classifier_builder(load_factory(classifier), corpus_frame(data), corpus_preparer(classifier))
+
+
+def replay_scorers(data: CiteULike, make: Callable[[], Any], seed: int) -> dict[str, Scorer]:
     """Ours first, then the four reference baselines."""
-    make = classifier_builder(load_factory(classifier), corpus_frame(data))
     return {OURS: classifier_scorer(make, data.texts), **reference_baselines(data.tfidf, seed)}
 
 

@@ -1,25 +1,64 @@
 """`papersieve eval`: measure papersieve's ranking quality on real data, side by side with baselines.
 
-    python -m training.evaluate                       # everything, the numbers in training/RESULTS.md
+    python -m training.evaluate                       # everything; the numbers in training/RESULTS.md
     python -m training.evaluate --dataset citeulike --users 50 --budgets 2 5 --no-write
-    python -m training.evaluate --profile default --data-dir DIR   # cross-validate a reader's own ratings
+    python -m training.evaluate --profile default [--data-dir DIR]   # cross-validate your own ratings
+
+citeulike-t: the digest replay of citeulike-t/README.md on "random" pages (exactly the reference
+protocol) and on harder "same-field" pages (see training/replay_episodes.py), with calibration,
+learning curves and an active-learning check. expertise-dev: the README's protocol and loss.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from training.citeulike import citeulike_dir, load_citeulike
-from training.citeulike_replay import replay_scorers, run_variant, variant_markdown
-from training.replay_episodes import VARIANTS, ReplaySettings
-from training.results import write_section
-from training.scorers import DEFAULT_CLASSIFIER
+import numpy as np
+import pandas as pd
+
+from training.active_learning import METRICS as AL_METRICS
+from training.active_learning import active_learning_markdown, run_active_learning
+from training.calibration import calibration_markdown, plot_reliability
+from training.citeulike import CiteULike, citeulike_dir, load_citeulike
+from training.citeulike_replay import (
+    VariantResult,
+    our_classifier,
+    replay_scorers,
+    run_variant,
+    variant_markdown,
+)
+from training.expertise import (
+    expertise_dir,
+    expertise_markdown,
+    expertise_scorers,
+    load_expertise,
+    run_expertise,
+)
+from training.learning_curves import plot_active_learning, plot_learning_curves
+from training.profile_cv import NotEnoughLabels, cross_validate, profile_report, read_profile
+from training.reference_check import compare_with_reference
+from training.replay_episodes import NEIGHBOURHOOD_SIZE, VARIANTS, ReplaySettings
+from training.results import RESULTS_PATH, write_section
+from training.scorers import DEFAULT_CLASSIFIER, OURS
+from training.summary_tables import markdown_table, metric_table
 
 PLOTS_DIR = Path(__file__).resolve().parent / "plots"
+REFERENCE_SETTINGS = ReplaySettings()
+PAGE_DESCRIPTIONS = {
+    "random": "page = 5 held-out library items + 95 uniformly random non-library items (all sciences); "
+              "thumbs-downs likewise; exactly citeulike-t/README.md's protocol.",
+    "same-field": f"page = the same 5 held-out items + 95 items drawn from the reader's field: the "
+                  f"{NEIGHBOURHOOD_SIZE:,} non-library items whose CiteULike tags are closest (tag tf-idf "
+                  "cosine) to the tag profile of the reader's whole library; thumbs-downs from the same "
+                  "field. Tags build the page only, no method sees them (training/replay_episodes.py).",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,62 +70,210 @@ def build_parser() -> argparse.ArgumentParser:
                         help="citeulike-t page variant (default: both)")
     parser.add_argument("--users", type=int, default=200, help="citeulike-t users sampled (default: 200)")
     parser.add_argument("--budgets", type=int, nargs="+", default=[2, 5, 10, 20],
-                        help="numbers of thumbs-ups (with twice as many thumbs-downs) (default: 2 5 10 20)")
+                        help="numbers of thumbs-ups, with twice as many thumbs-downs (default: 2 5 10 20)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (default: 0)")
     parser.add_argument("--bootstrap", type=int, default=2000,
                         help="citeulike-t bootstrap resamples (default: 2000)")
+    parser.add_argument("--expertise-bootstrap", type=int, default=1000,
+                        help="expertise-dev participant resamples (default: 1000)")
+    parser.add_argument("--active-learning-users", type=int, default=60, metavar="N",
+                        help="citeulike-t users in the active-learning check; 0 skips it (default: 60)")
     parser.add_argument("--classifier", default=DEFAULT_CLASSIFIER,
                         help=f"module:function returning our estimator (default: {DEFAULT_CLASSIFIER})")
     parser.add_argument("--profile", metavar="NAME",
                         help="cross-validate this profile's stored ratings instead of the benchmarks")
     parser.add_argument("--data-dir", type=Path,
-                        help="papersieve data directory (with --profile; default: the platform's)")
+                        help="papersieve data directory for --profile (default: $PAPERSIEVE_DATA_DIR or "
+                             "the platform's user data directory)")
     parser.add_argument("--shared-data", type=Path,
                         help="folder holding citeulike-t/ and expertise-dev/ (default: ../shared/data)")
     parser.add_argument("--out-dir", type=Path, default=PLOTS_DIR,
                         help="where plots go (default: training/plots)")
     parser.add_argument("--no-write", action="store_true",
-                        help="print only; leave RESULTS.md and the plots alone")
+                        help="print only; leave training/RESULTS.md and the plots alone")
     return parser
+
+
+class Report:
+    """Prints every block and, unless --no-write, writes it as a named section of RESULTS.md."""
+
+    def __init__(self, args: argparse.Namespace, command: str) -> None:
+        self.args, self.command = args, command
+
+    def log(self, message: str) -> None:
+        print(message, flush=True)
+
+    def section(self, name: str, title: str, markdown: str) -> None:
+        print(f"\n## {title}\n\n{markdown}\n", flush=True)
+        if not self.args.no_write:
+            write_section(name, f"## {title}\n\nCommand: `{self.command}`\n\n{markdown}")
+
+    def plot_path(self, filename: str) -> Path | None:
+        return None if self.args.no_write else self.args.out_dir / filename
+
+    def link(self, path: Path | None, label: str) -> str:
+        if path is None:
+            return ""
+        return f"\n\n![{label}]({Path(os.path.relpath(path, RESULTS_PATH.parent)).as_posix()})"
 
 
 def command_line(argv: list[str]) -> str:
     return "python -m training.evaluate" + "".join(" " + shlex.quote(a) for a in argv)
 
 
-def run_citeulike(args: argparse.Namespace, command: str) -> None:
+def run_citeulike(args: argparse.Namespace, report: Report) -> None:
     start = time.perf_counter()
     folder = args.shared_data / "citeulike-t" if args.shared_data else citeulike_dir()
     data = load_citeulike(folder)
-    print(f"citeulike-t loaded and vectorized in {time.perf_counter() - start:.1f}s", flush=True)
+    report.log(f"citeulike-t loaded and vectorized in {time.perf_counter() - start:.1f}s")
     settings = ReplaySettings(users=args.users, budgets=tuple(sorted(set(args.budgets))), seed=args.seed)
-    scorers = replay_scorers(data, args.classifier, args.seed)
+    t0 = time.perf_counter()
+    make = our_classifier(data, args.classifier)
+    scorers = replay_scorers(data, make, args.seed)
+    report.log(f"our classifier's corpus prepared in {time.perf_counter() - t0:.1f}s")
     variants = VARIANTS if args.variant == "both" else (args.variant,)
+    results = {}
     for variant in variants:
-        result = run_variant(data, settings, variant, scorers, args.bootstrap, log=_log)
-        markdown = variant_markdown(result)
-        print(f"\n## citeulike-t digest replay, {variant} pages ({result.seconds:.1f}s)\n\n{markdown}\n",
-              flush=True)
-        if not args.no_write:
-            write_section(f"citeulike-{variant}", f"## citeulike-t digest replay: {variant} pages\n\n"
-                          f"`{command}`\n\n{markdown}")
+        result = run_variant(data, settings, variant, scorers, args.bootstrap, log=report.log)
+        results[variant] = result
+        curves = report.plot_path(f"learning-curves-{variant}.png")
+        if curves is not None:
+            title = f"citeulike-t digest replay, {variant} pages ({len(result.episodes)} users)"
+            plot_learning_curves(result.results, result.resamples, title, curves)
+        markdown = (f"{PAGE_DESCRIPTIONS[variant]} {len(result.episodes)} users, seed {args.seed}; "
+                    f"ours = `{args.classifier}`; ran in {result.seconds:.0f}s.\n\n"
+                    + variant_markdown(result)
+                    + reference_note(result, settings, folder, args)
+                    + report.link(curves, f"learning curves, {variant} pages"))
+        report.section(f"citeulike-{variant}", f"citeulike-t digest replay: {variant} pages", markdown)
+    report.section("citeulike-headline", "citeulike-t headline: ours − best baseline (paired, per user)",
+                   headline_markdown(results))
+    report.section("citeulike-calibration", "citeulike-t calibration of our probabilities",
+                   calibration_section(results, settings, report))
+    if args.active_learning_users > 0 and "random" in results:
+        report.section("citeulike-active-learning",
+                       "citeulike-t active learning: suggested vs random ratings",
+                       active_learning_section(data, make, results["random"], args, report))
 
 
-def _log(message: str) -> None:
-    print(message, flush=True)
+def reference_note(result: VariantResult, settings: ReplaySettings, folder: Path,
+                   args: argparse.Namespace) -> str:
+    """On random pages with the reference settings, how many baseline cells equal the README's."""
+    if result.variant != "random" or settings != REFERENCE_SETTINGS or args.bootstrap != 2000:
+        return ""
+    readme = folder / "README.md"
+    if not readme.exists():
+        return ""
+    ours = {m: metric_table(result.results, m, result.resamples) for m in ("auc", "p@5", "ndcg@10")}
+    same, total, differing = compare_with_reference(ours, readme)
+    note = (f"\n\n**Reference check**: {same} of {total} baseline cells equal citeulike-t/README.md's tables "
+            "character for character.")
+    if differing:
+        note += (" The others differ by 0.001 in the mean or a bound; `evaluate_reference.py` run on this "
+                 "machine (same library versions as the README) prints exactly our numbers, so the README's "
+                 "were made where floating-point near-ties broke differently (its liblinear baselines also "
+                 "draw their shuffling seed from numpy's unseeded global generator; ours use "
+                 "random_state=0). Differing cells: " + "; ".join(differing) + ".")
+    return note
+
+
+def headline_markdown(results: dict[str, VariantResult]) -> str:
+    rows = []
+    for variant, result in results.items():
+        for n, group in result.differences.groupby("n", sort=True):
+            row = {"pages, budget": f"{variant}, n={n}"}
+            for _, d in group.iterrows():
+                mark = " ✔" if d["lo"] > 0 else (" ✘" if d["hi"] < 0 else "")
+                row[d["metric"]] = (f"{d['mean']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}] "
+                                    f"vs {short(d['best baseline'])}{mark}")
+            rows.append(row)
+    table = pd.DataFrame(rows).set_index("pages, budget")
+    return ("Mean over users of (ours − the best baseline of that cell) with its 95% paired bootstrap "
+            "interval (same resamples as the tables). ✔ = interval above zero, ✘ = below zero. "
+            "Target: ✔ at n = 2, 5, 10.\n\n" + markdown_table(table))
+
+
+def short(method: str) -> str:
+    return method.split(" ")[0]
+
+
+def calibration_section(results: dict[str, VariantResult], settings: ReplaySettings, report: Report) -> str:
+    parts = ["Brier score of ours' P(thumbs-up) on every page paper (pooled over users), beside the Brier "
+             "score of always predicting the page's base rate. Training sets hold 1 thumbs-up per 2 "
+             "thumbs-downs, pages 5 relevant per 100, so probabilities calibrated to the training labels run "
+             "high on a page; ranking is unaffected."]
+    for variant, result in results.items():
+        plot = report.plot_path(f"reliability-{variant}.png")
+        if plot is not None:
+            plot_reliability(result.our_scores, result.episodes, OURS, settings.budgets,
+                             f"reliability of ours, {variant} pages", plot)
+        parts.append(f"**{variant} pages**\n\n"
+                     + calibration_markdown(result.our_scores, result.episodes, OURS, settings.budgets)
+                     + report.link(plot, f"reliability diagram, {variant} pages"))
+    return "\n\n".join(parts)
+
+
+def active_learning_section(data: CiteULike, make: Callable[[], Any], result: VariantResult,
+                            args: argparse.Namespace, report: Report) -> str:
+    episodes = result.episodes
+    count = min(args.active_learning_users, len(episodes))
+    chosen = np.sort(np.random.default_rng(args.seed).choice(len(episodes), size=count, replace=False))
+    al = run_active_learning(make, data.texts, [episodes[i] for i in chosen], args.seed, args.bootstrap,
+                             log=report.log)
+    plot = report.plot_path("active-learning.png")
+    if plot is not None:
+        plot_active_learning(al.results, AL_METRICS, f"citeulike-t random pages, {count} users", plot)
+    from training.active_learning import __doc__ as protocol
+
+    how = protocol.split("\n\n")[1].strip()
+    return (f"{how}\n\n{active_learning_markdown(al)}\n\nRan in {al.seconds:.0f}s."
+            + report.link(plot, "active learning curves"))
+
+
+def run_expertise_benchmark(args: argparse.Namespace, report: Report) -> None:
+    start = time.perf_counter()
+    folder = args.shared_data / "expertise-dev" if args.shared_data else expertise_dir()
+    data = load_expertise(folder)
+    result = run_expertise(data, expertise_scorers(data, args.classifier, args.seed), args.seed,
+                           args.expertise_bootstrap, log=report.log)
+    intro = (f"Protocol of expertise-dev/README.md (training/expertise.py); ours = `{args.classifier}`; "
+             f"seed {args.seed}; ran in {time.perf_counter() - start:.0f}s.")
+    report.section("expertise-dev", "expertise-dev: ranking researchers' rated papers by expertise",
+                   f"{intro}\n\n{expertise_markdown(result)}")
+
+
+def run_profile(args: argparse.Namespace) -> int:
+    from server.config import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        profile = read_profile(data_dir, args.profile)
+        scores = cross_validate(profile, args.classifier, args.seed)
+    except NotEnoughLabels as error:
+        print(f"papersieve eval: {error}", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as error:
+        print(f"papersieve eval: {error}", file=sys.stderr)
+        return 2
+    print(profile_report(profile, scores))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if min(args.budgets) < 1 or args.users < 1 or args.bootstrap < 1:
-        parser.error("--users, --budgets and --bootstrap must be positive")
-    command = command_line(argv)
+    if min(args.budgets) < 1 or args.users < 1 or args.bootstrap < 1 or args.expertise_bootstrap < 1:
+        parser.error("--users, --budgets and the bootstrap counts must be positive")
+    if args.profile is not None:
+        return run_profile(args)
+    report = Report(args, command_line(argv))
     start = time.perf_counter()
     try:
         if args.dataset in ("citeulike", "all"):
-            run_citeulike(args, command)
+            run_citeulike(args, report)
+        if args.dataset in ("expertise", "all"):
+            run_expertise_benchmark(args, report)
     except (FileNotFoundError, ValueError) as error:
         print(f"papersieve eval: {error}", file=sys.stderr)
         return 2

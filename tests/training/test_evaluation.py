@@ -1,0 +1,220 @@
+"""The evaluation harness on the real shared data: metrics by hand, the reference protocol, a tiny run."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from training import evaluate
+from training.bootstrap import mean_interval, resample_indices
+from training.calibration import brier_score, reliability_bins
+from training.citeulike import CiteULike, citeulike_dir, load_citeulike
+from training.expertise import (
+    VERSIONS,
+    expertise_tasks,
+    load_expertise,
+    paired_loss_difference,
+    pooled_loss,
+    run_expertise,
+)
+from training.ranking_metrics import page_metrics, pair_costs
+from training.reference_check import reference_tables
+from training.replay import episode_task, run_replay
+from training.replay_episodes import ReplaySettings, make_episodes
+from training.results import write_section
+from training.scorers import reference_baselines
+from training.summary_tables import paired_differences
+
+TINY = ReplaySettings(users=6, budgets=(2, 5))
+
+
+@pytest.fixture(scope="module")
+def citeulike() -> CiteULike:
+    return load_citeulike()
+
+
+@pytest.fixture(scope="module")
+def reference_module():
+    """citeulike-t's own evaluate_reference.py, imported from the shared data folder."""
+    path = citeulike_dir() / "evaluate_reference.py"
+    spec = importlib.util.spec_from_file_location("evaluate_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_page_metrics_perfect_reversed_and_tied():
+    relevant = np.arange(100) < 5
+    perfect = page_metrics(np.where(relevant, 1.0, 0.0) + np.linspace(0, 0.1, 100), relevant)
+    assert perfect == {"auc": 1.0, "p@5": 1.0, "ndcg@10": pytest.approx(1.0)}
+    reversed_ = page_metrics(np.where(relevant, 0.0, 1.0), relevant)
+    assert reversed_["auc"] == 0.0 and reversed_["p@5"] == 0.0 and reversed_["ndcg@10"] == 0.0
+    tied = page_metrics(np.zeros(100), relevant)  # stable sort: page order decides, ties count half in AUC
+    assert tied["auc"] == 0.5 and tied["p@5"] == 1.0
+    # relevant at ranks 1 and 3 of 5 relevant: DCG = 1 + 1/2, ideal DCG = sum of 1/log2(r + 1), r = 1..5
+    scores = -np.arange(100, dtype=float)
+    rel = np.zeros(100, bool)
+    rel[[0, 2, 50, 60, 70]] = True
+    ideal = sum(1 / np.log2(r + 1) for r in range(1, 6))
+    assert page_metrics(scores, rel)["ndcg@10"] == pytest.approx((1 + 1 / np.log2(4)) / ideal)
+    assert page_metrics(scores, rel)["p@5"] == pytest.approx(0.4)
+
+
+def test_pair_costs_follow_the_readme_formula():
+    assert pair_costs([5, 3, 1], [3, 2, 1]) == (0.0, 8.0)  # weights 2 + 4 + 2, all ordered right
+    assert pair_costs([5, 3, 1], [1, 2, 3]) == (8.0, 8.0)  # all reversed
+    assert pair_costs([5, 3, 1], [7, 7, 7]) == (4.0, 8.0)  # ties cost half
+    assert pair_costs([5, 1, 3], [1, 2, 3]) == (6.0, 8.0)  # (5,1) w4 wrong, (5,3) w2 wrong, (1,3) right
+    assert pair_costs([2, 2, 4], [0, 1, 2]) == (0.0, 4.0)  # equal ratings carry no weight
+    # pooled over participants and versions, not a mean of per-participant losses
+    costs, weights = np.array([[6.0, 0.0]]), np.array([[8.0, 2.0]])
+    assert float(pooled_loss(costs, weights)) == pytest.approx(0.6)
+
+
+def test_bootstrap_intervals_use_fixed_resamples():
+    first, second = resample_indices(10, 50, seed=0), resample_indices(10, 50, seed=0)
+    assert np.array_equal(first, second) and first.shape == (50, 10)
+    assert mean_interval(np.full(10, 0.3), first) == pytest.approx((0.3, 0.3, 0.3))
+
+
+def test_random_pages_are_exactly_the_reference_episodes(citeulike, reference_module):
+    class Args:
+        users, budgets, page_size, held_out, seed = TINY.users, list(TINY.budgets), 100, 5, 0
+
+    ours = make_episodes(citeulike, TINY, "random")
+    theirs, _, _ = reference_module.make_episodes(citeulike.pool, citeulike.libraries, Args)
+    assert [e.user for e in ours] == [int(e["user"]) for e in theirs]
+    for mine, ref in zip(ours, theirs, strict=True):
+        for field in ("page", "relevant", "ups", "downs"):
+            assert np.array_equal(getattr(mine, field), ref[field])
+
+
+def test_baselines_score_like_the_reference_and_are_deterministic(citeulike, reference_module):
+    episodes = make_episodes(citeulike, TINY, "random")
+    scorers = reference_baselines(citeulike.tfidf, seed=0)
+    ref_random = reference_module.random_scorer(0)
+    ref_rocchio = reference_module.rocchio_scorer(citeulike.tfidf)
+    for episode in episodes[:3]:
+        task = episode_task(episode, 5)
+        as_dict = {"user": episode.user, "page": episode.page}
+        assert np.array_equal(scorers["random"](task), ref_random(as_dict, task.positives, task.negatives))
+        reference = ref_rocchio(as_dict, task.positives, task.negatives)
+        assert np.allclose(scorers["rocchio-tfidf"](task), reference)
+    first, _ = run_replay(episodes, scorers, TINY.budgets, log=lambda _: None)
+    fresh = reference_baselines(citeulike.tfidf, seed=0)
+    second, _ = run_replay(episodes, fresh, TINY.budgets, log=lambda _: None)
+    pd.testing.assert_frame_equal(first, second)
+    assert set(first["method"]) == set(scorers) and len(first) == len(scorers) * len(episodes) * 2
+
+
+def test_same_field_pages_keep_the_reader_and_change_only_the_negatives(citeulike):
+    plain = make_episodes(citeulike, TINY, "random")
+    field = make_episodes(citeulike, TINY, "same-field")
+    again = make_episodes(citeulike, TINY, "same-field")
+    assert all(np.array_equal(a.page, b.page) and np.array_equal(a.downs, b.downs)
+               for a, b in zip(field, again, strict=True))
+    for a, b in zip(plain, field, strict=True):
+        assert a.user == b.user and np.array_equal(a.ups, b.ups)
+        assert set(a.page[a.relevant]) == set(b.page[b.relevant])
+        library = set(citeulike.libraries[b.user])
+        negatives = set(b.page[~b.relevant]) | set(b.downs)
+        assert not negatives & library and len(negatives) == 95 + 2 * max(TINY.budgets)
+
+
+def test_paired_difference_against_itself_is_zero(citeulike):
+    episodes = make_episodes(citeulike, TINY, "random")
+    baselines = reference_baselines(citeulike.tfidf, seed=0)
+    scorers = {"ours": baselines["rocchio-tfidf"], "random": baselines["random"],
+               "rocchio-tfidf": baselines["rocchio-tfidf"]}
+    results, _ = run_replay(episodes, scorers, (2,), log=lambda _: None)
+    diffs = paired_differences(results, ("auc", "ndcg@10"), resample_indices(len(episodes), 20, 0))
+    assert (diffs["best baseline"] == "rocchio-tfidf").all()  # random never counts as the best baseline
+    assert (diffs[["mean", "lo", "hi"]].to_numpy() == 0).all()
+
+
+def test_reference_tables_parse_from_the_readme():
+    tables = reference_tables(citeulike_dir() / "README.md")
+    assert set(tables) == {"auc", "p@5", "ndcg@10"}
+    assert tables["auc"].loc["rocchio-tfidf", "n=2"] == "0.743 [0.722, 0.765]"
+    assert tables["ndcg@10"].shape == (4, 4)
+
+
+def test_expertise_protocol_and_baselines():
+    data = load_expertise()
+    assert len(data.participants) == 29 and len(data.texts) == 695
+    tasks = expertise_tasks(data, version=1, seed=0)
+    for task, person in zip(tasks, data.participants, strict=True):
+        assert len(task.negatives) == 2 * len(task.positives)
+        assert not set(task.negatives) & (set(person.rated) | set(task.positives))
+    small = replace(data, participants=data.participants[:8])
+    scorers = reference_baselines(small.tfidf, seed=0)
+    result = run_expertise(small, scorers, seed=0, bootstrap=50, log=lambda _: None)
+    fresh = reference_baselines(small.tfidf, seed=0)
+    again = run_expertise(small, fresh, seed=0, bootstrap=50, log=lambda _: None)
+    for method in scorers:
+        assert np.array_equal(result.costs[method], again.costs[method])
+        assert 0 <= float(pooled_loss(result.costs[method], result.weights)) <= 1
+    assert result.weights.shape == (len(VERSIONS), 8)
+    assert paired_loss_difference(result, "rocchio-tfidf", "rocchio-tfidf") == (0.0, 0.0, 0.0)
+
+
+def test_calibration_measures():
+    assert brier_score(np.array([1.0, 0.0]), np.array([1.0, 0.0])) == 0.0
+    assert brier_score(np.array([0.5, 0.5]), np.array([1.0, 0.0])) == 0.25
+    bins = reliability_bins(np.array([0.05, 0.05, 0.95, 1.0]), np.array([0.0, 1.0, 1.0, 1.0]))
+    assert bins["count"].tolist() == [2, 2] and bins["observed"].tolist() == [0.5, 1.0]
+
+
+def test_tiny_full_run_writes_sections_and_plots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    results_md = tmp_path / "RESULTS.md"
+    monkeypatch.setattr(evaluate, "write_section", lambda name, md: write_section(name, md, path=results_md))
+    code = evaluate.main(["--dataset", "citeulike", "--users", "4", "--budgets", "2", "--bootstrap", "20",
+                          "--active-learning-users", "2", "--out-dir", str(tmp_path / "plots")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "| ours |" in out and "| rocchio-tfidf |" in out and "ours − best" in out
+    text = results_md.read_text(encoding="utf-8")
+    for section in ("citeulike-random", "citeulike-same-field", "citeulike-headline", "citeulike-calibration",
+                    "citeulike-active-learning"):
+        assert f"<!-- begin {section} -->" in text
+    assert "python -m training.evaluate --dataset citeulike --users 4" in text
+    pngs = sorted(p.name for p in (tmp_path / "plots").glob("*.png"))
+    assert pngs == ["active-learning.png", "learning-curves-random.png", "learning-curves-same-field.png",
+                    "reliability-random.png", "reliability-same-field.png"]
+
+
+def test_missing_shared_data_is_a_clear_error(tmp_path: Path, capsys):
+    code = evaluate.main(["--dataset", "expertise", "--shared-data", str(tmp_path), "--no-write"])
+    assert code == 2 and "expertise-dev file missing" in capsys.readouterr().err
+
+
+def _profile_store(data_dir: Path, papers: list[dict], ups: int, downs: int) -> None:
+    from server.store import Paper, Store
+
+    with Store.open(data_dir) as store:
+        for i, paper in enumerate(papers[: ups + downs]):
+            rating = 1 if i < ups else -1
+            stored = Paper(paper["id"], paper["title"], paper["abstract"], paper["url"])
+            store.set_rating("default", stored, rating)
+
+
+def test_profile_cross_validation(tmp_path: Path, hf_papers, capsys):
+    _profile_store(tmp_path, hf_papers, ups=8, downs=12)
+    code = evaluate.main(["--profile", "default", "--data-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "8 👍, 12 👎" in out and "5-fold" in out and "| ours |" in out
+
+
+def test_profile_with_too_few_labels_or_unknown_is_a_clear_error(tmp_path: Path, hf_papers, capsys):
+    _profile_store(tmp_path, hf_papers, ups=2, downs=6)
+    assert evaluate.main(["--profile", "default", "--data-dir", str(tmp_path)]) == 1
+    assert "needs at least 3 of each (rate 1 more 👍" in capsys.readouterr().err
+    assert evaluate.main(["--profile", "nobody", "--data-dir", str(tmp_path)]) == 2
+    assert "no profile named 'nobody'" in capsys.readouterr().err
+    assert evaluate.main(["--profile", "default", "--data-dir", str(tmp_path / "empty")]) == 2
+    assert "no papersieve database" in capsys.readouterr().err

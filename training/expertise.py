@@ -1,0 +1,177 @@
+"""expertise-dev (Stelmakh et al., 2023; dev half): rank each researcher's rated papers by expertise.
+
+Protocol and metric of shared/data/expertise-dev/README.md. For each profile version x = 1..10 and
+participant p: positives = p's profile papers (version x); negatives = 2 per positive drawn without
+replacement by ``default_rng([seed, x, p's position in participants.jsonl])`` from the version-x
+profile papers of the other participants of the half (ids sorted), leaving out p's version-x profile
+and p's rated papers; fit a fresh classifier, score p's rated papers (ours: predict_proba[:, 1]; the
+baselines: their ranking scores). Loss = pooled pair costs / pooled weights over participants, per
+version, averaged over the 10 versions; 95% interval from 1,000 participant resamples
+(``default_rng(seed).integers``), averaging the per-version losses of each resample.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from training.bootstrap import format_interval, resample_indices
+from training.ranking_metrics import pair_costs
+from training.scorers import (
+    OURS,
+    RANDOM,
+    RankingTask,
+    Scorer,
+    classifier_builder,
+    classifier_scorer,
+    corpus_preparer,
+    load_factory,
+    reference_baselines,
+)
+from training.shared_data import shared_data_dir
+from training.summary_tables import markdown_table
+from training.tfidf import arxiv_sanity_vectorizer
+
+VERSIONS = tuple(range(1, 11))
+NEGATIVES_PER_POSITIVE = 2
+# Published losses on the paper's evaluation (Stelmakh et al. 2023, arXiv 2303.16750): not re-run here.
+LITERATURE = {"SPECTER+MFR": 0.231, "TPMS": 0.229, "SPECTER": 0.276}
+
+
+@dataclass(frozen=True)
+class Participant:
+    participant_id: str
+    rated: np.ndarray  # paper rows
+    expertise: np.ndarray  # 1..5, aligned with rated
+    profiles: dict[int, np.ndarray]  # version -> profile paper rows
+
+
+@dataclass(frozen=True)
+class ExpertiseData:
+    texts: pd.DataFrame  # title, abstract; one row per paper
+    participants: list[Participant]
+    tfidf: sp.csr_matrix  # arxiv-sanity-lite vectorizer fitted on every paper's title + abstract
+
+
+@dataclass
+class ExpertiseResult:
+    costs: dict[str, np.ndarray]  # method -> (versions, participants) summed pair costs
+    weights: np.ndarray  # (versions, participants) summed pair weights
+    resamples: np.ndarray
+    seconds: dict[str, float]
+
+
+def expertise_dir() -> Path:
+    return shared_data_dir() / "expertise-dev"
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        raise FileNotFoundError(f"expertise-dev file missing: {path}")
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def load_expertise(folder: Path | None = None) -> ExpertiseData:
+    folder = folder or expertise_dir()
+    papers = _read_jsonl(folder / "papers.jsonl")
+    row_of = {paper["paper_id"]: row for row, paper in enumerate(papers)}
+    texts = pd.DataFrame({"title": [p["title"] or "" for p in papers],
+                          "abstract": [p["abstract"] or "" for p in papers]})
+    participants = []
+    for record in _read_jsonl(folder / "participants.jsonl"):
+        ratings = record["ratings"]
+        participants.append(Participant(
+            participant_id=str(record["participant_id"]),
+            rated=np.array([row_of[r["paper_id"]] for r in ratings], dtype=int),
+            expertise=np.array([float(r["expertise"]) for r in ratings]),
+            profiles={int(v): np.array([row_of[i] for i in ids], dtype=int)
+                      for v, ids in record["profiles"].items()},
+        ))
+    joined = (texts["title"] + " " + texts["abstract"]).tolist()
+    tfidf = arxiv_sanity_vectorizer().fit_transform(joined).tocsr()
+    return ExpertiseData(texts=texts, participants=participants, tfidf=tfidf)
+
+
+def expertise_tasks(data: ExpertiseData, version: int, seed: int) -> list[RankingTask]:
+    """One task per participant: their profile against sampled other profiles, scoring their rated papers."""
+    tasks = []
+    for index, person in enumerate(data.participants):
+        positives = person.profiles[version]
+        others = [p.profiles[version] for j, p in enumerate(data.participants) if j != index]
+        excluded = np.union1d(positives, person.rated)
+        candidates = np.setdiff1d(np.concatenate(others), excluded)
+        size = min(NEGATIVES_PER_POSITIVE * len(positives), len(candidates))
+        negatives = np.random.default_rng([seed, version, index]).choice(candidates, size=size, replace=False)
+        tasks.append(RankingTask(positives=positives, negatives=negatives, page=person.rated,
+                                 random_key=(version, index)))
+    return tasks
+
+
+def expertise_scorers(data: ExpertiseData, classifier: str, seed: int) -> dict[str, Scorer]:
+    make = classifier_builder(load_factory(classifier), data.texts, corpus_preparer(classifier))
+    return {OURS: classifier_scorer(make, data.texts), **reference_baselines(data.tfidf, seed)}
+
+
+def run_expertise(data: ExpertiseData, scorers: dict[str, Scorer], seed: int, bootstrap: int = 1000,
+                  log: Callable[[str], None] = print) -> ExpertiseResult:
+    shape = (len(VERSIONS), len(data.participants))
+    weights = np.zeros(shape)
+    costs = {method: np.zeros(shape) for method in scorers}
+    tasks = {version: expertise_tasks(data, version, seed) for version in VERSIONS}
+    seconds = {}
+    for method, score in scorers.items():
+        start = time.perf_counter()
+        for v, version in enumerate(VERSIONS):
+            for p, (task, person) in enumerate(zip(tasks[version], data.participants, strict=True)):
+                costs[method][v, p], weights[v, p] = pair_costs(person.expertise, score(task))
+        seconds[method] = time.perf_counter() - start
+        log(f"  {method}: {seconds[method]:.1f}s "
+            f"({len(data.participants)} participants x {len(VERSIONS)} versions)")
+    return ExpertiseResult(costs, weights, resample_indices(shape[1], bootstrap, seed), seconds)
+
+
+def pooled_loss(costs: np.ndarray, weights: np.ndarray, resamples: np.ndarray | None = None) -> np.ndarray:
+    """Mean over versions of pooled loss; one value, or one per resample of participants."""
+    if resamples is None:
+        return np.asarray((costs.sum(axis=1) / weights.sum(axis=1)).mean())
+    return (costs[:, resamples].sum(axis=2) / weights[:, resamples].sum(axis=2)).mean(axis=0)
+
+
+def loss_interval(result: ExpertiseResult, method: str) -> tuple[float, float, float]:
+    boot = pooled_loss(result.costs[method], result.weights, result.resamples)
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return float(pooled_loss(result.costs[method], result.weights)), float(lo), float(hi)
+
+
+def paired_loss_difference(result: ExpertiseResult, ours: str, rival: str) -> tuple[float, float, float]:
+    """Loss of ours minus the rival's (negative = ours better), bootstrapped on the same resamples."""
+    boot = (pooled_loss(result.costs[ours], result.weights, result.resamples)
+            - pooled_loss(result.costs[rival], result.weights, result.resamples))
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    point = pooled_loss(result.costs[ours], result.weights) - pooled_loss(result.costs[rival], result.weights)
+    return float(point), float(lo), float(hi)
+
+
+def expertise_markdown(result: ExpertiseResult) -> str:
+    methods = list(result.costs)
+    rows = [[format_interval(*loss_interval(result, m)), "re-run here"] for m in methods]
+    published = "published (paper's evaluation set), not re-run"
+    rows += [[f"{value:.3f}", published] for value in LITERATURE.values()]
+    table = pd.DataFrame(rows, columns=["loss [95% CI] (lower is better)", "source"],
+                         index=pd.Index(methods + list(LITERATURE), name="method"))
+    parts = [f"Loss over {result.weights.shape[1]} participants, mean of {len(VERSIONS)} profile versions, "
+             f"{len(result.resamples)} participant resamples.\n\n" + markdown_table(table)]
+    if OURS in result.costs:
+        baselines = [m for m in methods if m not in (OURS, RANDOM)]
+        best = min(baselines, key=lambda m: float(pooled_loss(result.costs[m], result.weights)))
+        diff = format_interval(*paired_loss_difference(result, OURS, best))
+        parts.append(f"Paired: loss of ours − {best} (best baseline) = {diff} (negative = ours better).")
+    return "\n\n".join(parts)
