@@ -127,6 +127,14 @@ def active_learning_markdown(result: ActiveLearningResult) -> str:
             f"{_values(results, 'suggested', clicks, 'positives').mean():.1f}")
         rows.append(row)
     table = pd.DataFrame(rows).set_index("clicks")
+    return (f"{users} users; suggestions from {result.selector}; intervals: paired per-user bootstrap, "
+            f"{len(resamples)} resamples.\n\n" + markdown_table(table) + "\n\n"
+            + active_learning_summary(result))
+
+
+def active_learning_summary(result: ActiveLearningResult) -> str:
+    """One line per metric: clicks the suggested order needs to match random rating's final quality."""
+    results = result.results
     last = int(results["clicks"].max())
     summary = []
     for metric in METRICS:
@@ -135,5 +143,4 @@ def active_learning_markdown(result: ActiveLearningResult) -> str:
         when = f"after {reached} clicks" if reached is not None else f"not within {last} clicks"
         summary.append(f"- {metric}: random rating reaches {target:.3f} after {last} clicks; "
                        f"rating the suggested papers reaches it {when}.")
-    return (f"{users} users; suggestions from {result.selector}; intervals: paired per-user bootstrap, "
-            f"{len(resamples)} resamples.\n\n" + markdown_table(table) + "\n\n" + "\n".join(summary))
+    return "\n".join(summary)

@@ -64,7 +64,7 @@ def calibration_markdown(scores: dict[tuple[str, int, int], np.ndarray], episode
 
 def plot_reliability(scores: dict[tuple[str, int, int], np.ndarray], episodes: list[Episode], method: str,
                      budgets: tuple[int, ...], title: str, path: Path) -> Path:
-    figure = Figure(figsize=(5.5, 5))
+    figure = Figure(figsize=(5.5, 5), layout="constrained")
     axes = figure.add_subplot()
     axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfectly calibrated")
     for n in budgets:

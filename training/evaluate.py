@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from training.active_learning import METRICS as AL_METRICS
-from training.active_learning import active_learning_markdown, run_active_learning
+from training.active_learning import active_learning_markdown, active_learning_summary, run_active_learning
 from training.calibration import calibration_markdown, plot_reliability
 from training.citeulike import CiteULike, citeulike_dir, load_citeulike
 from training.citeulike_replay import (
@@ -36,6 +36,7 @@ from training.citeulike_replay import (
 )
 from training.expertise import (
     expertise_dir,
+    expertise_headline,
     expertise_markdown,
     expertise_scorers,
     load_expertise,
@@ -95,17 +96,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class Report:
-    """Prints every block and, unless --no-write, writes it as a named section of RESULTS.md."""
+    """Prints every block as it is ready; at the end (unless --no-write) writes the summary and then
+    every block as named sections of RESULTS.md, so a failed run leaves the file as it was."""
 
     def __init__(self, args: argparse.Namespace, command: str) -> None:
         self.args, self.command = args, command
+        self.sections: list[tuple[str, str, str]] = []
+        self.highlights: list[str] = []
 
     def log(self, message: str) -> None:
         print(message, flush=True)
 
     def section(self, name: str, title: str, markdown: str) -> None:
         print(f"\n## {title}\n\n{markdown}\n", flush=True)
-        if not self.args.no_write:
+        self.sections.append((name, title, markdown))
+
+    def highlight(self, markdown: str) -> None:
+        """A block of the summary section (the headline numbers)."""
+        self.highlights.append(markdown)
+
+    def write(self, seconds: float) -> None:
+        names = ", ".join(name for name, _, _ in self.sections)
+        summary = (f"Last run: `{self.command}` (`papersieve eval` takes the same options), "
+                   f"{seconds:.0f}s on a 2-core machine, fixed seeds (a rerun reproduces it); it wrote the "
+                   f"sections {names}.\n\n" + "\n\n".join(self.highlights))
+        print(f"\n## Summary\n\n{summary}\n", flush=True)
+        if self.args.no_write:
+            return
+        write_section("evaluate-summary", f"## papersieve eval: summary\n\n{summary}")
+        for name, title, markdown in self.sections:
             write_section(name, f"## {title}\n\nCommand: `{self.command}`\n\n{markdown}")
 
     def plot_path(self, filename: str) -> Path | None:
@@ -146,8 +165,8 @@ def run_citeulike(args: argparse.Namespace, report: Report) -> None:
                     + reference_note(result, settings, folder, args)
                     + report.link(curves, f"learning curves, {variant} pages"))
         report.section(f"citeulike-{variant}", f"citeulike-t digest replay: {variant} pages", markdown)
-    report.section("citeulike-headline", "citeulike-t headline: ours − best baseline (paired, per user)",
-                   headline_markdown(results))
+    report.highlight("**citeulike-t: ours − best baseline (paired, per user)**\n\n"
+                     + headline_markdown(results))
     report.section("citeulike-calibration", "citeulike-t calibration of our probabilities",
                    calibration_section(results, settings, report))
     if args.active_learning_users > 0 and "random" in results:
@@ -226,6 +245,8 @@ def active_learning_section(data: CiteULike, make: Callable[[], Any], result: Va
     from training.active_learning import __doc__ as protocol
 
     how = protocol.split("\n\n")[1].strip()
+    report.highlight(f"**Active learning** ({count} users, citeulike-t random pages):\n\n"
+                     + active_learning_summary(al))
     return (f"{how}\n\n{active_learning_markdown(al)}\n\nRan in {al.seconds:.0f}s."
             + report.link(plot, "active learning curves"))
 
@@ -240,6 +261,8 @@ def run_expertise_benchmark(args: argparse.Namespace, report: Report) -> None:
              f"seed {args.seed}; ran in {time.perf_counter() - start:.0f}s.")
     report.section("expertise-dev", "expertise-dev: ranking researchers' rated papers by expertise",
                    f"{intro}\n\n{expertise_markdown(result)}")
+    if OURS in result.costs:
+        report.highlight("**expertise-dev** (pair-cost loss, lower is better): " + expertise_headline(result))
 
 
 def run_profile(args: argparse.Namespace) -> int:
@@ -277,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"papersieve eval: {error}", file=sys.stderr)
         return 2
-    print(f"total {time.perf_counter() - start:.1f}s")
+    seconds = time.perf_counter() - start
+    report.write(seconds)
+    print(f"total {seconds:.1f}s")
     return 0
 
 

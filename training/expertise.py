@@ -170,8 +170,15 @@ def expertise_markdown(result: ExpertiseResult) -> str:
     parts = [f"Loss over {result.weights.shape[1]} participants, mean of {len(VERSIONS)} profile versions, "
              f"{len(result.resamples)} participant resamples.\n\n" + markdown_table(table)]
     if OURS in result.costs:
-        baselines = [m for m in methods if m not in (OURS, RANDOM)]
-        best = min(baselines, key=lambda m: float(pooled_loss(result.costs[m], result.weights)))
-        diff = format_interval(*paired_loss_difference(result, OURS, best))
-        parts.append(f"Paired: loss of ours − {best} (best baseline) = {diff} (negative = ours better).")
+        parts.append(expertise_headline(result))
     return "\n\n".join(parts)
+
+
+def expertise_headline(result: ExpertiseResult) -> str:
+    """Ours beside the best re-run baseline, with the paired interval of the loss difference."""
+    baselines = [m for m in result.costs if m not in (OURS, RANDOM)]
+    best = min(baselines, key=lambda m: float(pooled_loss(result.costs[m], result.weights)))
+    ours, theirs = (format_interval(*loss_interval(result, m)) for m in (OURS, best))
+    diff = format_interval(*paired_loss_difference(result, OURS, best))
+    return (f"Loss of ours {ours}, best baseline {best} {theirs}; paired difference ours − {best} = {diff} "
+            "(negative = ours better; same participant resamples).")

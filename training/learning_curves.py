@@ -24,7 +24,7 @@ def curve_points(results: pd.DataFrame, method: str, metric: str, resamples: np.
 
 def plot_learning_curves(results: pd.DataFrame, resamples: np.ndarray, title: str, path: Path) -> Path:
     """One panel per metric; a line (mean) and band (95% bootstrap interval) per method."""
-    figure = Figure(figsize=(13, 4.2))
+    figure = Figure(figsize=(13, 4.2), layout="constrained")
     for k, metric in enumerate(PAGE_METRICS):
         axes = figure.add_subplot(1, len(PAGE_METRICS), k + 1)
         for method in dict.fromkeys(results["method"]):
@@ -48,13 +48,13 @@ def plot_learning_curves(results: pd.DataFrame, resamples: np.ndarray, title: st
 
 def plot_active_learning(results: pd.DataFrame, metrics: tuple[str, ...], title: str, path: Path) -> Path:
     """Mean page quality against clicks for each rating strategy (random vs model-suggested)."""
-    figure = Figure(figsize=(4.6 * len(metrics), 4))
+    figure = Figure(figsize=(4.8 * len(metrics), 4), layout="constrained")
     for k, metric in enumerate(metrics):
         axes = figure.add_subplot(1, len(metrics), k + 1)
         for strategy in dict.fromkeys(results["strategy"]):
             curve = results[results["strategy"] == strategy].groupby("clicks")[metric].mean()
             axes.plot(curve.index, curve.to_numpy(), marker="o", label=f"{strategy} papers rated")
-        axes.set_xlabel("clicks (ratings, starting from one thumbs-up and one thumbs-down)")
+        axes.set_xlabel("clicks (from 1 thumbs-up + 1 thumbs-down)")
         axes.set_ylabel(metric)
         axes.grid(alpha=0.3)
         axes.legend(fontsize=8, loc="lower right")

@@ -179,7 +179,7 @@ def test_tiny_full_run_writes_sections_and_plots(tmp_path: Path, monkeypatch: py
     assert code == 0
     assert "| ours |" in out and "| rocchio-tfidf |" in out and "ours − best" in out
     text = results_md.read_text(encoding="utf-8")
-    for section in ("citeulike-random", "citeulike-same-field", "citeulike-headline", "citeulike-calibration",
+    for section in ("evaluate-summary", "citeulike-random", "citeulike-same-field", "citeulike-calibration",
                     "citeulike-active-learning"):
         assert f"<!-- begin {section} -->" in text
     assert "python -m training.evaluate --dataset citeulike --users 4" in text
