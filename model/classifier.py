@@ -1,4 +1,14 @@
-"""The per-reader estimator: corpus TF-IDF + logistic regression shrunk toward a Rocchio prior."""
+"""The per-reader estimator: logistic regression shrunk toward a Rocchio prior, in two feature spaces.
+
+A paper x has term features t(x) and latent features z(x) (see features.py). Its decision value is
+
+    d(x) = t(x) . w + sqrt(latent_weight) * z(x) . u + b
+
+The prior is Rocchio's: w0 = prior_strength * (mean t(👍) - corpus_weight * mean t(corpus)), and
+likewise for u0 in the latent space; the unrated corpus papers act as weak negatives. Logistic
+regression on the labelled papers, penalised by ||(w, u) - (w0, u0)||^2 / (2 C), then corrects
+the prior as labels accumulate: with 1-3 ratings the prior decides, with hundreds the data do.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from model.calibration import Sigmoid, fit_sigmoid
 from model.corpus_cache import resolve_corpus
 from model.explain import explain_rows, strongest_terms
-from model.features import PreparedCorpus, paper_texts
+from model.features import Encoded, PreparedCorpus, paper_texts
 from model.linear import LinearFit, fit_logistic
 
 MIN_PER_CLASS_FOR_CV = 3
@@ -25,11 +35,15 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     corpus : DataFrame, PreparedCorpus or None
-        Unlabelled papers the TF-IDF space is fitted on (None: the training papers).
+        Unlabelled papers the feature spaces are fitted on (None: the training papers).
     C : float
-        Inverse strength of the pull of the weights toward the prior direction.
-    prior_weight : float
-        Scale of the prior direction w0 = centroid(👍) - centroid(👎) (0: plain logistic regression).
+        How far the weights may move from the prior (larger: the labels count more).
+    prior_strength : float
+        Scale of the Rocchio prior direction (0: plain logistic regression).
+    latent_weight : float
+        Weight of latent-space similarity relative to term similarity.
+    corpus_weight : float
+        How much of the corpus centroid is subtracted from the 👍 centroid in the prior.
     class_weight : "balanced" or None
         Weigh each class's loss by n / (2 n_class).
     calibration_folds : int
@@ -37,11 +51,13 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, corpus: PreparedCorpus | pd.DataFrame | None = None, C: float = 1.0,
-                 prior_weight: float = 1.0, class_weight: str | None = "balanced",
-                 calibration_folds: int = 5) -> None:
+                 prior_strength: float = 10.0, latent_weight: float = 0.5, corpus_weight: float = 1.0,
+                 class_weight: str | None = "balanced", calibration_folds: int = 5) -> None:
         self.corpus = corpus
         self.C = C
-        self.prior_weight = prior_weight
+        self.prior_strength = prior_strength
+        self.latent_weight = latent_weight
+        self.corpus_weight = corpus_weight
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
 
@@ -50,57 +66,80 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> PaperClassifier:
         papers = _as_papers(X)
         labels = _as_labels(y, len(papers))
+        if self.class_weight not in ("balanced", None):
+            raise ValueError(f"class_weight must be 'balanced' or None, not {self.class_weight!r}")
         self.features_ = resolve_corpus(self.corpus, papers)
-        rows = self.features_.transform(papers)
-        solution = self._solve(rows, labels)
-        self.coef_, self.intercept_ = solution.coef, solution.intercept
-        self.calibrator_ = self._fit_calibrator(rows, labels)
+        terms, latent = self._blocks(self.features_.encode(papers))
+        solution = self._solve(terms, latent, labels)
+        self.coef_ = solution.term_coef
+        self.latent_coef_ = solution.dense_coef
+        self.intercept_ = solution.intercept
+        self.calibrator_ = self._fit_calibrator(terms, latent, labels, solution)
         self.classes_ = np.array([0, 1])
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
+        self.term_weights_ = self._term_weights()
         return self
 
-    def _prior_direction(self, rows: sp.csr_matrix, labels: np.ndarray) -> np.ndarray:
-        positive = labels == 1
-        up = np.asarray(rows[positive].mean(axis=0)).ravel()
-        down = np.asarray(rows[~positive].mean(axis=0)).ravel()
-        return self.prior_weight * (up - down)
+    def _blocks(self, encoded: Encoded) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Term rows and latent rows scaled by sqrt(latent_weight): one linear model covers both."""
+        return encoded.terms, np.sqrt(self.latent_weight) * encoded.latent
 
-    def _solve(self, rows: sp.csr_matrix, labels: np.ndarray) -> LinearFit:
-        prior = self._prior_direction(rows, labels)
-        return fit_logistic(rows, prior, labels, self._sample_weight(labels), self.C)
+    def _solve(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray) -> LinearFit:
+        liked = labels == 1
+        corpus = self.features_
+        term_prior = np.asarray(terms[liked].mean(axis=0)).ravel() - self.corpus_weight * corpus.term_mean
+        latent_mean = np.sqrt(self.latent_weight) * corpus.latent_mean
+        latent_prior = latent[liked].mean(axis=0) - self.corpus_weight * latent_mean
+        strength = self.prior_strength
+        return fit_logistic(terms, latent, strength * term_prior, strength * latent_prior, labels,
+                            self._sample_weight(labels), self.C)
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
         if self.class_weight is None:
             return np.ones(len(labels))
-        if self.class_weight != "balanced":
-            raise ValueError(f"class_weight must be 'balanced' or None, not {self.class_weight!r}")
         counts = np.bincount(labels, minlength=2).astype(float)
         return (len(labels) / (2 * counts))[labels]
 
-    def _fit_calibrator(self, rows: sp.csr_matrix, labels: np.ndarray) -> Sigmoid:
+    def _fit_calibrator(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray,
+                        solution: LinearFit) -> Sigmoid:
         smallest_class = int(np.bincount(labels, minlength=2).min())
         folds = min(self.calibration_folds, smallest_class)
         if folds < 2 or smallest_class < MIN_PER_CLASS_FOR_CV:
-            in_sample = rows @ self.coef_ + self.intercept_
-            return fit_sigmoid(in_sample, labels)
+            return fit_sigmoid(solution.decision(terms, latent), labels)
         out_of_fold = np.empty(len(labels))
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
         for train, test in splitter.split(np.zeros(len(labels)), labels):
-            solution = self._solve(rows[train], labels[train])
-            out_of_fold[test] = rows[test] @ solution.coef + solution.intercept
+            fold = self._solve(terms[train], latent[train], labels[train])
+            out_of_fold[test] = fold.decision(terms[test], latent[test])
         return fit_sigmoid(out_of_fold, labels)
+
+    def _latent_term_weights(self) -> np.ndarray:
+        """Latent weights mapped back onto the term columns: V^T u (zero outside the SVD's columns)."""
+        weights = np.zeros(self.features_.n_features)
+        latent = self.features_.latent
+        if latent is not None:
+            weights[latent.columns] = np.sqrt(self.latent_weight) * (latent.components.T @ self.latent_coef_)
+        return weights
+
+    def _term_weights(self) -> np.ndarray:
+        """Per-term weight for display: the term's own weight plus its share of the latent weight."""
+        return self.coef_ + self._latent_term_weights()
 
     # --- scoring ---------------------------------------------------------------------------------
 
-    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+    def _encode(self, X: pd.DataFrame) -> Encoded:
         check_is_fitted(self)
-        return self._decision(self.features_.transform(_as_papers(X)))
+        return self.features_.encode(_as_papers(X))
 
-    def _decision(self, rows: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(rows @ self.coef_).ravel() + self.intercept_
+    def _decision(self, encoded: Encoded) -> np.ndarray:
+        terms, latent = self._blocks(encoded)
+        return terms @ self.coef_ + latent @ self.latent_coef_ + self.intercept_
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        return self._decision(self._encode(X))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        decision = self.decision_function(X)
+        decision = self.decision_function(X)  # checks that the model is fitted first
         positive = self.calibrator_(decision)
         return np.column_stack([1 - positive, positive])
 
@@ -110,14 +149,25 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
 
     def explain(self, X: pd.DataFrame, top_k: int = 5) -> list[dict[str, list[str]]]:
         """Per paper, its own terms that pushed its score up / down most for this reader."""
-        check_is_fitted(self)
-        rows = self.features_.transform(_as_papers(X))
-        return explain_rows(rows, self.coef_, self.features_, top_k)
+        encoded = self._encode(X)
+        return explain_rows(encoded.terms, self._contributions(encoded), self.features_, top_k)
+
+    def _contributions(self, encoded: Encoded) -> np.ndarray:
+        """Each stored term's exact share of the decision value (aligned with terms.data).
+
+        Term part: t_j w_j. Latent part: z(x) . u = sum_j t_j (V^T u)_j / ||t V^T||, so term j
+        carries t_j (V^T u)_j / ||t V^T|| of it."""
+        rows = encoded.terms
+        norms = encoded.latent_norms
+        inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        row_of_entry = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+        latent_weights = self._latent_term_weights()[rows.indices] * inverse[row_of_entry]
+        return rows.data * (self.coef_[rows.indices] + latent_weights)
 
     def top_terms(self, k: int = 15) -> dict[str, list[str]]:
         """The profile's strongest terms for and against."""
         check_is_fitted(self)
-        return strongest_terms(self.coef_, self.features_, k)
+        return strongest_terms(self.term_weights_, self.features_, k)
 
     def suggestion_order(self, X: pd.DataFrame) -> np.ndarray:
         """Indices of X, most informative to rate first (probability closest to 1/2)."""

@@ -8,11 +8,12 @@ import scipy.sparse as sp
 from model.features import PreparedCorpus
 
 
-def explain_rows(rows: sp.csr_matrix, coef: np.ndarray, features: PreparedCorpus,
+def explain_rows(rows: sp.csr_matrix, contributions: np.ndarray, features: PreparedCorpus,
                  top_k: int) -> list[dict[str, list[str]]]:
-    """For each row: its readable terms with the largest positive / negative tf-idf x weight."""
-    contributions = rows.data * coef[rows.indices]
-    contributions[~features.readable[rows.indices]] = 0.0
+    """For each row: its readable terms with the largest positive / negative contributions.
+
+    `contributions` is aligned with rows.data: the share of the score of each stored term."""
+    contributions = np.where(features.readable[rows.indices], contributions, 0.0)
     names = features.feature_names
     explanations = []
     for i in range(rows.shape[0]):
@@ -28,14 +29,14 @@ def explain_rows(rows: sp.csr_matrix, coef: np.ndarray, features: PreparedCorpus
     return explanations
 
 
-def strongest_terms(coef: np.ndarray, features: PreparedCorpus, k: int) -> dict[str, list[str]]:
+def strongest_terms(weights: np.ndarray, features: PreparedCorpus, k: int) -> dict[str, list[str]]:
     """The readable terms with the largest positive and negative weights."""
-    readable = np.flatnonzero(features.readable & (coef != 0))
-    order = readable[np.argsort(-coef[readable], kind="stable")]
-    positive = order[coef[order] > 0][: 4 * k]
-    negative = order[coef[order] < 0][::-1][: 4 * k]
-    return {"for": _distinct_terms(features.terms(positive), k),
-            "against": _distinct_terms(features.terms(negative), k)}
+    readable = np.flatnonzero(features.readable & (weights != 0))
+    order = readable[np.argsort(-weights[readable], kind="stable")]
+    positive = order[weights[order] > 0][: 4 * k]
+    negative = order[weights[order] < 0][::-1][: 4 * k]
+    return {"for": _distinct_terms(features.feature_names[positive].tolist(), k),
+            "against": _distinct_terms(features.feature_names[negative].tolist(), k)}
 
 
 def _distinct_terms(terms: list[str], limit: int) -> list[str]:

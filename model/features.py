@@ -1,8 +1,14 @@
-"""Text features: a TF-IDF space fitted once on the unlabelled corpus, shared by every fit.
+"""Text features: a term space and a latent (LSA) space fitted once on the unlabelled corpus.
 
-`prepare_corpus(frame)` is the expensive step (it learns the vocabulary and IDF weights and
-vectorises every corpus paper). The resulting `PreparedCorpus` is immutable from the outside,
-picklable, and shared rather than copied by `copy.deepcopy` / `sklearn.base.clone`.
+A paper is title + abstract as one text. Terms are words and word pairs (stop-words removed),
+weighted by sublinear tf x idf**IDF_POWER and L2-normalised: squaring the idf favours the
+specific words that tell a reader's papers apart from their field's. The latent space is a
+truncated SVD of the corpus's term rows (the TERM_LIMIT most frequent terms), L2-normalised:
+it lets two papers that share no word but share a topic look alike.
+
+`prepare_corpus(frame)` is the expensive step. The resulting `PreparedCorpus` is immutable from
+the outside, shared rather than copied by `copy.deepcopy` / `sklearn.base.clone`, and pickles
+without its corpus rows (a fitted classifier that refers to it stays small).
 """
 
 from __future__ import annotations
@@ -11,15 +17,21 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 TEXT_COLUMNS = ("title", "abstract")
+IDF_POWER = 2.0
+LATENT_DIMENSIONS = 256
+LATENT_MIN_DOCUMENTS = 20
+TERM_LIMIT = 20_000
+SEED = 0
 
 # Words that say nothing about a paper's topic in an abstract; dropped like stop-words.
 ACADEMIC_STOP_WORDS = frozenset(
@@ -47,6 +59,8 @@ _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
 _LATEX_SYMBOLS = re.compile(r"[$^_{}\\~]")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _ROW_CACHE_SIZE = 20_000
+
+PaperKey = tuple[str, str]
 
 
 def clean_text(text: str) -> str:
@@ -77,90 +91,187 @@ def fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _make_vectorizer(n_documents: int) -> TfidfVectorizer:
-    large = n_documents >= 200
-    return TfidfVectorizer(
-        preprocessor=clean_text,
-        token_pattern=TOKEN_PATTERN,
-        stop_words=sorted(STOP_WORDS),
-        strip_accents="unicode",
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        min_df=2 if large else 1,
-        max_df=0.5 if large else 1.0,
-        dtype=np.float64,
-    )
+def _document(title: str, abstract: str) -> str:
+    return f"{title}\n{abstract}"
 
 
-class PreparedCorpus:
-    """A fitted TF-IDF space plus the vectorised corpus papers.
+def _is_readable(term: str) -> bool:
+    """A term a reader understands as a reason: words of 3+ characters, no stop-words."""
+    return all(len(word) >= 3 and word not in STOP_WORDS for word in term.split())
 
-    `transform(frame)` maps papers to L2-normalised rows; the title counts `title_weight`
-    times as much as the abstract. Rows of corpus papers, and of up to `_ROW_CACHE_SIZE`
-    other papers transformed before, are looked up instead of re-tokenised.
-    """
 
-    def __init__(self, vectorizer: TfidfVectorizer, title_weight: float, matrix: sp.csr_matrix,
-                 keys: list[tuple[str, str]], corpus_fingerprint: str) -> None:
+class TermSpace:
+    """Vectoriser of papers into L2-normalised rows of sublinear tf x idf**IDF_POWER."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
         self.vectorizer = vectorizer
-        self.title_weight = title_weight
-        self.matrix = matrix
-        self.fingerprint = corpus_fingerprint
-        self.keys = keys
         self.feature_names = vectorizer.get_feature_names_out()
+        self.column_weights = vectorizer.idf_ ** (IDF_POWER - 1.0)
         self.readable = np.array([_is_readable(term) for term in self.feature_names], dtype=bool)
-        self._init_caches()
-
-    def _init_caches(self) -> None:
-        self._corpus_index = {key: index for index, key in enumerate(self.keys)}
-        self._recent: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._lock = threading.Lock()
 
     @property
     def n_features(self) -> int:
         return len(self.feature_names)
 
-    @property
-    def n_documents(self) -> int:
-        return self.matrix.shape[0]
+    def encode(self, titles: list[str], abstracts: list[str]) -> sp.csr_matrix:
+        documents = [_document(t, a) for t, a in zip(titles, abstracts, strict=True)]
+        rows = self.vectorizer.transform(documents)
+        return normalize(rows @ sp.diags(self.column_weights)).tocsr()
 
-    def transform(self, frame: pd.DataFrame) -> sp.csr_matrix:
-        """L2-normalised TF-IDF rows for the papers in `frame`, in order."""
+
+def fit_term_space(documents: list[str]) -> TermSpace:
+    large = len(documents) >= 200
+    vectorizer = TfidfVectorizer(
+        preprocessor=clean_text, token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS),
+        strip_accents="unicode", ngram_range=(1, 2), sublinear_tf=True, norm=None, dtype=np.float64,
+        min_df=2 if large else 1, max_df=0.5 if large else 1.0,
+    )
+    try:
+        vectorizer.fit(documents)
+    except ValueError:
+        # Every paper empty or made only of stop-words: an unfiltered vocabulary with one dummy word.
+        vectorizer = TfidfVectorizer(preprocessor=clean_text, token_pattern=r"(?u)\b\w+\b", norm=None)
+        vectorizer.fit([*documents, "paper"])
+    return TermSpace(vectorizer)
+
+
+@dataclass(frozen=True)
+class LatentSpace:
+    """Projection of term rows (restricted to `columns`) onto the corpus's top singular directions."""
+
+    columns: np.ndarray  # term columns the SVD was fitted on
+    components: np.ndarray  # (k, len(columns)), orthonormal rows
+
+    @property
+    def dimensions(self) -> int:
+        return self.components.shape[0]
+
+    def project(self, rows: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """L2-normalised latent vectors (zero for papers with none of the columns) and their norms
+        before normalisation."""
+        raw = np.asarray(rows[:, self.columns] @ self.components.T, dtype=np.float64)
+        norms = np.linalg.norm(raw, axis=1)
+        inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        return raw * inverse[:, None], norms
+
+
+def fit_latent_space(matrix: sp.csr_matrix) -> LatentSpace | None:
+    n_documents, n_terms = matrix.shape
+    if n_documents < LATENT_MIN_DOCUMENTS or n_terms < 3:
+        return None
+    document_frequency = np.bincount(matrix.indices, minlength=n_terms)
+    columns = np.sort(np.argsort(-document_frequency, kind="stable")[:TERM_LIMIT])
+    dimensions = min(LATENT_DIMENSIONS, n_documents - 1, len(columns) - 1)
+    svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=4, random_state=SEED)
+    svd.fit(matrix[:, columns])
+    return LatentSpace(columns=columns, components=svd.components_.astype(np.float32))
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Papers in both spaces: term rows (csr), latent rows (dense; zero columns without a latent
+    space) and the latent rows' norms before normalisation (for exact explanations)."""
+
+    terms: sp.csr_matrix
+    latent: np.ndarray
+    latent_norms: np.ndarray
+
+    def __len__(self) -> int:
+        return self.terms.shape[0]
+
+
+class PreparedCorpus:
+    """The fitted feature spaces, the corpus means (weak negatives), and cached encodings.
+
+    `encode(frame)` looks corpus papers (and up to `_ROW_CACHE_SIZE` papers encoded since) up
+    instead of re-tokenising them, so refits and rescoring of seen papers are cheap.
+    """
+
+    def __init__(self, terms: TermSpace, latent: LatentSpace | None, corpus: Encoded,
+                 keys: list[PaperKey], corpus_fingerprint: str) -> None:
+        self.terms = terms
+        self.latent = latent
+        self.fingerprint = corpus_fingerprint
+        self.n_documents = len(corpus)
+        self.term_mean = np.asarray(corpus.terms.mean(axis=0)).ravel() if len(corpus) else np.zeros(
+            terms.n_features)
+        self.latent_mean = corpus.latent.mean(axis=0) if len(corpus) else np.zeros(corpus.latent.shape[1])
+        self._init_cache()
+        for index, key in enumerate(keys[:_ROW_CACHE_SIZE]):
+            self._cache[key] = self._entry(corpus, index)
+
+    def _init_cache(self) -> None:
+        self._cache: OrderedDict[PaperKey, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _entry(encoded: Encoded, index: int) -> tuple:
+        start, end = encoded.terms.indptr[index], encoded.terms.indptr[index + 1]
+        return (encoded.terms.indices[start:end], encoded.terms.data[start:end], encoded.latent[index],
+                encoded.latent_norms[index])
+
+    @property
+    def n_features(self) -> int:
+        return self.terms.n_features
+
+    @property
+    def latent_dimensions(self) -> int:
+        return 0 if self.latent is None else self.latent.dimensions
+
+    @property
+    def feature_names(self) -> np.ndarray:
+        return self.terms.feature_names
+
+    @property
+    def readable(self) -> np.ndarray:
+        return self.terms.readable
+
+    def encode_texts(self, titles: list[str], abstracts: list[str]) -> Encoded:
+        """Encode papers without the cache."""
+        return encode_with(self.terms, self.latent, titles, abstracts)
+
+    def encode(self, frame: pd.DataFrame) -> Encoded:
+        """Both encodings of the papers in `frame`, in order."""
         titles, abstracts = paper_texts(frame)
         keys = list(zip(titles, abstracts, strict=True))
-        indices: list[np.ndarray | None] = [None] * len(keys)
-        values: list[np.ndarray | None] = [None] * len(keys)
-        matrix = self.matrix
-        missing = []
+        entries: list[tuple | None] = [None] * len(keys)
         with self._lock:
             for i, key in enumerate(keys):
-                row = self._corpus_index.get(key)
-                if row is not None:
-                    start, end = matrix.indptr[row], matrix.indptr[row + 1]
-                    indices[i], values[i] = matrix.indices[start:end], matrix.data[start:end]
-                    continue
-                cached = self._recent.get(key)
-                if cached is None:
-                    missing.append(i)
-                else:
-                    self._recent.move_to_end(key)
-                    indices[i], values[i] = cached
+                entry = self._cache.get(key)
+                if entry is not None:
+                    self._cache.move_to_end(key)
+                    entries[i] = entry
+        missing = [i for i, entry in enumerate(entries) if entry is None]
         if missing:
-            fresh = self._vectorize([titles[i] for i in missing], [abstracts[i] for i in missing])
+            fresh = self.encode_texts([titles[i] for i in missing], [abstracts[i] for i in missing])
             with self._lock:
                 for position, i in enumerate(missing):
-                    start, end = fresh.indptr[position], fresh.indptr[position + 1]
-                    indices[i], values[i] = fresh.indices[start:end].copy(), fresh.data[start:end].copy()
-                    self._recent[keys[i]] = (indices[i], values[i])
-                while len(self._recent) > _ROW_CACHE_SIZE:
-                    self._recent.popitem(last=False)
-        return _stack_rows(indices, values, self.n_features)
+                    entries[i] = self._entry(fresh, position)
+                    self._cache[keys[i]] = entries[i]
+                while len(self._cache) > _ROW_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return self._stack(entries)
 
-    def _vectorize(self, titles: list[str], abstracts: list[str]) -> sp.csr_matrix:
-        return vectorize(self.vectorizer, self.title_weight, titles, abstracts)
+    def transform(self, frame: pd.DataFrame) -> sp.csr_matrix:
+        """The term rows of the papers in `frame`."""
+        return self.encode(frame).terms
 
-    def terms(self, indices: Iterable[int]) -> list[str]:
-        return [str(self.feature_names[i]) for i in indices]
+    def _stack(self, entries: list) -> Encoded:
+        n = len(entries)
+        lengths = np.fromiter((len(entry[0]) for entry in entries), dtype=np.int64, count=n)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        if n:
+            indices = np.concatenate([entry[0] for entry in entries])
+            data = np.concatenate([entry[1] for entry in entries])
+        else:
+            indices, data = np.zeros(0, dtype=np.int32), np.zeros(0)
+        terms = sp.csr_matrix((data, indices, indptr), shape=(n, self.n_features))
+        latent = np.empty((n, self.latent_dimensions))
+        norms = np.empty(n)
+        for i, entry in enumerate(entries):
+            latent[i] = entry[2]
+            norms[i] = entry[3]
+        return Encoded(terms, latent, norms)
 
     def __deepcopy__(self, memo: dict) -> PreparedCorpus:
         # Immutable after construction: clone() and deepcopy share it instead of copying it.
@@ -168,53 +279,30 @@ class PreparedCorpus:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        for cache in ("_corpus_index", "_recent", "_lock"):
-            del state[cache]
+        del state["_cache"], state["_lock"]
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._init_caches()
+        self._init_cache()
 
 
-def _stack_rows(indices: list, values: list, n_features: int) -> sp.csr_matrix:
-    lengths = np.fromiter((len(row) for row in indices), dtype=np.int64, count=len(indices))
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    if len(indices) == 0:
-        return sp.csr_matrix((0, n_features))
-    return sp.csr_matrix((np.concatenate(values), np.concatenate(indices), indptr),
-                         shape=(len(indices), n_features))
+def encode_with(terms: TermSpace, latent: LatentSpace | None, titles: list[str],
+                abstracts: list[str]) -> Encoded:
+    rows = terms.encode(titles, abstracts)
+    if latent is None:
+        return Encoded(rows, np.zeros((len(titles), 0)), np.zeros(len(titles)))
+    return Encoded(rows, *latent.project(rows))
 
 
-def vectorize(vectorizer: TfidfVectorizer, title_weight: float, titles: list[str],
-              abstracts: list[str]) -> sp.csr_matrix:
-    """Rows = normalised (title_weight * title tf-idf + abstract tf-idf)."""
-    title_rows = normalize(vectorizer.transform(titles))
-    abstract_rows = normalize(vectorizer.transform(abstracts))
-    return normalize((title_weight * title_rows + abstract_rows).tocsr())
-
-
-def _is_readable(term: str) -> bool:
-    """A term a reader understands as a reason: words of 3+ characters, no stop-words."""
-    words = term.split()
-    return all(len(word) >= 3 and word not in STOP_WORDS for word in words)
-
-
-def prepare_corpus(corpus: pd.DataFrame, title_weight: float = 1.0) -> PreparedCorpus:
-    """Fit the TF-IDF space on every corpus paper (labelled or not) and vectorise them."""
+def prepare_corpus(corpus: pd.DataFrame) -> PreparedCorpus:
+    """Fit the term and latent spaces on every corpus paper (labelled or not) and encode them."""
     titles, abstracts = paper_texts(corpus)
-    keys = list(zip(titles, abstracts, strict=True))
-    unique_keys = list(dict.fromkeys(keys))
-    documents = [f"{title} {abstract}" for title, abstract in unique_keys]
-    vectorizer = _make_vectorizer(len(documents))
-    try:
-        vectorizer.fit(documents)
-    except ValueError:
-        # Every paper empty or made only of stop-words: fall back to an unfiltered vocabulary.
-        vectorizer = TfidfVectorizer(preprocessor=clean_text, token_pattern=r"(?u)\b\w+\b")
-        vectorizer.fit([*documents, "paper"])
-    if unique_keys:
-        matrix = vectorize(vectorizer, title_weight, [t for t, _ in unique_keys], [a for _, a in unique_keys])
-    else:
-        matrix = sp.csr_matrix((0, len(vectorizer.vocabulary_)))
-    return PreparedCorpus(vectorizer, title_weight, matrix, unique_keys, fingerprint(corpus))
+    keys = list(dict.fromkeys(zip(titles, abstracts, strict=True)))
+    terms = fit_term_space([_document(t, a) for t, a in keys])
+    rows = terms.encode([t for t, _ in keys], [a for _, a in keys])
+    latent = fit_latent_space(rows)
+    encoded = Encoded(rows, np.zeros((len(keys), 0)), np.zeros(len(keys)))
+    if latent is not None:
+        encoded = Encoded(rows, *latent.project(rows))
+    return PreparedCorpus(terms, latent, encoded, keys, fingerprint(corpus))

@@ -2,9 +2,10 @@
 
     minimise  sum_i c_i log(1 + exp(-s_i (x_i . w + b)))  +  ||w - w0||^2 / (2 C)
 
-Writing w = w0 + v, the prior enters only as a fixed offset x_i . w0, and v is non-zero only
-on the columns the labelled papers use (the gradient of the loss lives there). So the problem
-is solved with Newton-CG on those few columns, whatever the corpus vocabulary size.
+The features come in two blocks, sparse term rows and dense latent rows. Writing w = w0 + v,
+the prior enters only as a fixed offset x_i . w0, and v is non-zero only on the term columns the
+labelled papers use (the loss gradient lives there). Newton-CG then works on those few columns
+plus the dense block, whatever the corpus vocabulary size.
 """
 
 from __future__ import annotations
@@ -19,42 +20,53 @@ from scipy.special import expit
 
 @dataclass(frozen=True)
 class LinearFit:
-    coef: np.ndarray
+    term_coef: np.ndarray  # over every term column
+    dense_coef: np.ndarray  # over the dense block's columns
     intercept: float
 
+    def decision(self, terms: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
+        return terms @ self.term_coef + dense @ self.dense_coef + self.intercept
 
-def fit_logistic(rows: sp.csr_matrix, prior: np.ndarray, y: np.ndarray, sample_weight: np.ndarray,
-                 C: float) -> LinearFit:
-    """Weights over all columns of `rows` (labels y in {0, 1}) with prior weights `prior`."""
-    columns = np.unique(rows.indices)
-    X = rows[:, columns].tocsr()
+
+def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray, dense_prior: np.ndarray,
+                 y: np.ndarray, sample_weight: np.ndarray, C: float) -> LinearFit:
+    """Fit on term rows + dense rows (labels y in {0, 1}), shrunk toward (term_prior, dense_prior)."""
+    columns = np.flatnonzero(np.bincount(terms.indices, minlength=terms.shape[1]))
+    X = terms[:, columns].tocsr()
     XT = X.T.tocsr()
-    offset = rows @ prior
+    offset = terms @ term_prior + dense @ dense_prior
     signs = np.where(y == 1, 1.0, -1.0)
-    d = len(columns)
-    cache: dict[str, np.ndarray] = {}
+    n_sparse, n_dense = len(columns), dense.shape[1]
+    cache: dict[str, object] = {}
+
+    def scores(params: np.ndarray) -> np.ndarray:
+        return X @ params[:n_sparse] + dense @ params[n_sparse:-1] + params[-1]
+
+    def gradient_of(residual: np.ndarray, params: np.ndarray) -> np.ndarray:
+        penalty = params[:-1] / C
+        return np.concatenate([XT @ residual + penalty[:n_sparse], dense.T @ residual + penalty[n_sparse:],
+                               [residual.sum()]])
 
     def curvature_at(params: np.ndarray) -> np.ndarray:
         key = params.tobytes()
         if cache.get("key") != key:
-            p = expit(offset + X @ params[:d] + params[d])
+            p = expit(offset + scores(params))
             cache["key"], cache["curvature"] = key, sample_weight * p * (1 - p)
         return cache["curvature"]
 
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
-        v, b = params[:d], params[d]
-        margins = signs * (offset + X @ v + b)
+        margins = signs * (offset + scores(params))
         loss = sample_weight * np.logaddexp(0, -margins)
-        dmargin = -sample_weight * expit(-margins) * signs
-        grad = np.append(XT @ dmargin + v / C, dmargin.sum())
-        return float(loss.sum() + v @ v / (2 * C)), grad
+        residual = -sample_weight * expit(-margins) * signs
+        value = loss.sum() + params[:-1] @ params[:-1] / (2 * C)
+        return float(value), gradient_of(residual, params)
 
     def hessian_product(params: np.ndarray, direction: np.ndarray) -> np.ndarray:
-        q = curvature_at(params) * (X @ direction[:d] + direction[d])
-        return np.append(XT @ q + direction[:d] / C, q.sum())
+        return gradient_of(curvature_at(params) * scores(direction), direction)
 
-    result = minimize(objective, np.zeros(d + 1), jac=True, hessp=hessian_product, method="Newton-CG",
-                      options={"xtol": 1e-6, "maxiter": 100})
-    coef = prior.copy()
-    coef[columns] += result.x[:d]
-    return LinearFit(coef=coef, intercept=float(result.x[d]))
+    result = minimize(objective, np.zeros(n_sparse + n_dense + 1), jac=True, hessp=hessian_product,
+                      method="Newton-CG", options={"xtol": 1e-5, "maxiter": 100})
+    term_coef = term_prior.copy()
+    term_coef[columns] += result.x[:n_sparse]
+    return LinearFit(term_coef=term_coef, dense_coef=dense_prior + result.x[n_sparse:-1],
+                     intercept=float(result.x[-1]))

@@ -12,9 +12,9 @@ from model import PaperClassifier, PreparedCorpus, make_classifier
 
 
 def test_init_only_stores_parameters(prepared):
-    clf = PaperClassifier(corpus=prepared, C=2.5, prior_weight=0.5)
-    assert clf.get_params() == {"corpus": prepared, "C": 2.5, "prior_weight": 0.5,
-                                "class_weight": "balanced", "calibration_folds": 5}
+    clf = PaperClassifier(corpus=prepared, C=2.5, prior_strength=0.5)
+    assert clf.get_params() == {"corpus": prepared, "C": 2.5, "prior_strength": 0.5, "latent_weight": 0.5,
+                                "corpus_weight": 1.0, "class_weight": "balanced", "calibration_folds": 5}
     assert not [name for name in vars(clf) if name.endswith("_")]
 
 
@@ -41,6 +41,8 @@ def test_fit_returns_self_and_sets_fitted_attributes(prepared, labelled):
     assert clf.fit(papers, labels) is clf
     assert list(clf.classes_) == [0, 1]
     assert clf.coef_.shape == (prepared.n_features,)
+    assert clf.latent_coef_.shape == (prepared.latent_dimensions,)
+    assert clf.term_weights_.shape == (prepared.n_features,)
     assert isinstance(clf.intercept_, float)
     assert clf.n_labels_ == {"up": 6, "down": 6}
 
