@@ -1,7 +1,7 @@
 """`papersieve eval`: measure papersieve's ranking quality on real data, side by side with baselines.
 
     python -m training.evaluate                       # everything; the numbers in training/RESULTS.md
-    python -m training.evaluate --dataset citeulike --users 50 --budgets 2 5 --no-write
+    python -m training.evaluate --dataset citeulike --variant random --active-learning-users 0 --no-write
     python -m training.evaluate --profile default [--data-dir DIR]   # cross-validate your own ratings
 
 citeulike-t: the digest replay of citeulike-t/README.md on "random" pages (exactly the reference
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -77,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="citeulike-t bootstrap resamples (default: 2000)")
     parser.add_argument("--expertise-bootstrap", type=int, default=1000,
                         help="expertise-dev participant resamples (default: 1000)")
-    parser.add_argument("--active-learning-users", type=int, default=60, metavar="N",
-                        help="citeulike-t users in the active-learning check; 0 skips it (default: 60)")
+    parser.add_argument("--active-learning-users", type=int, default=200, metavar="N",
+                        help="citeulike-t users in the active-learning check; 0 skips it (default: 200)")
     parser.add_argument("--classifier", default=DEFAULT_CLASSIFIER,
                         help=f"module:function returning our estimator (default: {DEFAULT_CLASSIFIER})")
     parser.add_argument("--profile", metavar="NAME",
@@ -90,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder holding citeulike-t/ and expertise-dev/ (default: ../shared/data)")
     parser.add_argument("--out-dir", type=Path, default=PLOTS_DIR,
                         help="where plots go (default: training/plots)")
+    parser.add_argument("--per-user", type=Path, metavar="CSV",
+                        help="also write per-user citeulike-t results (variant, method, n, user, metrics)")
     parser.add_argument("--no-write", action="store_true",
                         help="print only; leave training/RESULTS.md and the plots alone")
     return parser
@@ -118,8 +121,8 @@ class Report:
     def write(self, seconds: float) -> None:
         names = ", ".join(name for name, _, _ in self.sections)
         summary = (f"Last run: `{self.command}` (`papersieve eval` takes the same options), "
-                   f"{seconds:.0f}s on a 2-core machine, fixed seeds (a rerun reproduces it); it wrote the "
-                   f"sections {names}.\n\n" + "\n\n".join(self.highlights))
+                   f"{seconds:.0f}s on a 2-core machine, fixed seeds (a rerun reproduces it); model code "
+                   f"{model_revision()}; it wrote the sections {names}.\n\n" + "\n\n".join(self.highlights))
         print(f"\n## Summary\n\n{summary}\n", flush=True)
         if self.args.no_write:
             return
@@ -134,6 +137,21 @@ class Report:
         if path is None:
             return ""
         return f"\n\n![{label}]({Path(os.path.relpath(path, RESULTS_PATH.parent)).as_posix()})"
+
+
+def model_revision() -> str:
+    """The checkout's git commit, noting uncommitted changes under model/ (numbers belong to it)."""
+    repo = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=20,
+                              check=True).stdout.strip()
+
+    try:
+        head, dirty = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain", "--", "model")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    return f"git {head}" + (" + uncommitted changes in model/" if dirty else "")
 
 
 def command_line(argv: list[str]) -> str:
@@ -165,6 +183,11 @@ def run_citeulike(args: argparse.Namespace, report: Report) -> None:
                     + reference_note(result, settings, folder, args)
                     + report.link(curves, f"learning curves, {variant} pages"))
         report.section(f"citeulike-{variant}", f"citeulike-t digest replay: {variant} pages", markdown)
+    if args.per_user is not None:
+        frames = [r.results.assign(variant=v) for v, r in results.items()]
+        pd.concat(frames)[["variant", "method", "n", "user", "auc", "p@5", "ndcg@10"]].to_csv(
+            args.per_user, index=False)
+        report.log(f"per-user results written to {args.per_user}")
     report.highlight("**citeulike-t: ours − best baseline (paired, per user)**\n\n"
                      + headline_markdown(results))
     report.section("citeulike-calibration", "citeulike-t calibration of our probabilities",

@@ -29,6 +29,9 @@ def run_replay(episodes: list[Episode], scorers: dict[str, Scorer], budgets: tup
         for episode in episodes:
             for n in budgets:
                 scores = np.asarray(score(episode_task(episode, n)), dtype=float)
+                if scores.shape != episode.page.shape or not np.isfinite(scores).all():
+                    raise ValueError(f"{method} returned {scores.shape[0]} scores, not all finite, for the "
+                                     f"{len(episode.page)}-paper page of user {episode.user} at n={n}")
                 if method in keep_scores:
                     kept[(method, n, episode.user)] = scores
                 rows.append({"method": method, "n": n, "user": episode.user,
