@@ -167,18 +167,32 @@ class ExtensionBrowser:
             ],
             viewport={"width": 1280, "height": 900},
         )
-        worker = self.worker()
-        self.extension_id = worker.url.split("/")[2]
+        self.extension_id = self._first_worker().url.split("/")[2]
+        # An extension page kept open for the tests: it reads and writes chrome.storage like the
+        # options page does, and its DevTools session watches and stops the service worker.
+        self.control = self.context.new_page()
+        self.control.goto(self.extension_url("src/options/options.html"))
+        self.worker_states: dict[str, str] = {}
+        self._devtools = self.context.new_cdp_session(self.control)
+        self._devtools.on("ServiceWorker.workerVersionUpdated", self._track_workers)
+        self._devtools.send("ServiceWorker.enable")
 
-    def worker(self, timeout_ms: float = 15000) -> Any:
-        """The extension's service worker, waiting for it to (re)start if it is not running."""
+    def _first_worker(self, timeout_ms: float = 15000) -> Any:
         for worker in self.context.service_workers:
             if worker.url.startswith("chrome-extension://"):
                 return worker
         return self.context.wait_for_event("serviceworker", timeout=timeout_ms)
 
+    def _track_workers(self, event: dict[str, Any]) -> None:
+        for version in event["versions"]:
+            self.worker_states[version["versionId"]] = version["runningStatus"]
+
     def extension_url(self, path: str) -> str:
         return f"chrome-extension://{self.extension_id}/{path}"
+
+    def storage(self, script: str, arg: Any = None) -> Any:
+        """Run `async (arg) => …` with chrome.* in an extension page (the worker may be stopped)."""
+        return self.control.evaluate(script, arg)
 
     def reset(self, server: PapersieveServer, profile: str, **settings: Any) -> None:
         """Forget everything the extension stored, then point it at `server` and `profile`."""
@@ -192,7 +206,7 @@ class ExtensionBrowser:
             "pausedSites": {},
             **settings,
         }
-        self.worker().evaluate(
+        self.storage(
             """async (settings) => {
                 await chrome.storage.session.clear();
                 await chrome.storage.local.clear();
@@ -203,7 +217,7 @@ class ExtensionBrowser:
 
     def update_settings(self, **changes: Any) -> None:
         """Change stored settings as the options page does (open pages react at once)."""
-        self.worker().evaluate(
+        self.storage(
             """async (changes) => {
                 const { settings } = await chrome.storage.local.get("settings");
                 await chrome.storage.local.set({ settings: { ...settings, ...changes } });
@@ -211,17 +225,17 @@ class ExtensionBrowser:
             changes,
         )
 
-    def stop_worker(self) -> None:
-        """Stop the extension's service worker as Chromium does when it is idle."""
-        page = self.context.new_page()
-        try:
-            page.goto(self.extension_url("src/options/options.html"))
-            session = self.context.new_cdp_session(page)
-            session.send("ServiceWorker.enable")
-            session.send("ServiceWorker.stopAllWorkers")
-            session.detach()
-        finally:
-            page.close()
+    def worker_running(self) -> bool:
+        return "running" in self.worker_states.values()
+
+    def stop_worker(self, timeout: float = 10) -> None:
+        """Stop the extension's service worker, as Chromium does when it is idle, and wait for it."""
+        self._devtools.send("ServiceWorker.stopAllWorkers")
+        deadline = time.monotonic() + timeout
+        while self.worker_running():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the service worker did not stop: {self.worker_states}")
+            self.control.wait_for_timeout(20)
 
     def open_digest(self, url: str, html: str, extra_pages: Mapping[str, str] | None = None) -> Any:
         """A new tab showing a snapshot at the site's real URL; every other request is refused."""

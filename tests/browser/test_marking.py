@@ -41,8 +41,15 @@ def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile)
     for paper, rating in ((papers[5], 1), (papers[9], -1), (papers[12], 1), (papers[15], -1)):
         ps.vote_button(page, paper.id, rating).click()
         ps.wait_for_pressed(page, paper.id, rating)
-    marks = {card["mark"] for card in ps.cards(page)}
-    assert "high" in marks or "dim" in marks
+    # The reader's thresholds decide the marks: set them around this page's scores, as one would.
+    ranked = sorted(card["score"] for card in ps.cards(page))
+    high, low = ranked[-4], ranked[len(ranked) // 3]
+    browser.update_settings(highlightAbove=high / 100, dimBelow=low / 100)
+    page.wait_for_function("() => document.querySelector('article.papersieve-high')")
+    for card in ps.cards(page):
+        expected = "high" if card["score"] >= high else "dim" if card["score"] < low else "plain"
+        if abs(card["score"] - high) > 1 and abs(card["score"] - low) > 1:  # badges are rounded
+            assert card["mark"] == expected, card
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     ps.bar(page, papers[1].id).locator(".papersieve-badge").focus()
     page.screenshot(path=str(SCREENSHOT_DIR / "huggingface-papers.png"))
@@ -65,7 +72,8 @@ def test_arxiv_listing_is_ranked_with_reasons_on_hover_and_focus(browser, server
     assert [card["id"] for card in cards] == [paper.id for paper in shown]
     for card in cards:
         expected = "high" if card["score"] >= 70 else "dim" if card["score"] < 30 else "plain"
-        assert card["mark"] == expected, card
+        if card["score"] not in (30, 70):  # badges are rounded: a 70 may be 69.6
+            assert card["mark"] == expected, card
     summary = ps.summary_text(page)
     assert f"{len(shown)} scored" in summary
 

@@ -1,0 +1,82 @@
+"""The page copes with an absent server and a stopped service worker: nothing breaks, nothing is lost."""
+
+from __future__ import annotations
+
+import time
+
+from tests.browser import page_state as ps
+from tests.browser.harness import PapersieveServer, paper_json
+from tests.sites import snapshots as s
+
+HF_URL = "https://huggingface.co/papers"
+
+
+def test_server_down_leaves_the_page_unmarked_until_it_is_back(browser, tmp_path, profile):
+    down = PapersieveServer(tmp_path / "papersieve-data")  # its token exists; the server does not run
+    browser.reset(down, "default")
+    papers = s.hf_trending_papers()[:12]
+    page = browser.open_digest(HF_URL, s.huggingface_daily_page(papers))
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-papersieve]").count() == 0
+    assert page.locator("[class*=papersieve]").count() == 0
+
+    popup = browser.context.new_page()
+    popup.goto(browser.extension_url("src/popup/popup.html"))
+    connection = popup.locator("#connection")
+    popup.wait_for_function("() => !document.querySelector('#connection').textContent.startsWith('Checking')")
+    assert connection.inner_text() == f"Server not reachable at {down.url}"
+    assert "make serve" in popup.locator("#connection-help").inner_text()
+
+    down.start()
+    try:
+        ps.wait_for_bars(page, len(papers), timeout=30000)
+        assert "rate 2 more papers" in ps.summary_text(page)
+        popup.reload()
+        popup.wait_for_function(
+            "() => document.querySelector('#connection').textContent.startsWith('Connected')"
+        )
+    finally:
+        down.stop()
+
+
+def server_rating(server, profile, paper_id, timeout: float = 15) -> int | None:
+    """The server's rating of a paper, waiting a little for one to arrive."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, reply = server.api("GET", f"/profiles/{profile}/ratings")
+        assert status == 200
+        ratings = {r["paper"]["id"]: r["rating"] for r in reply["ratings"]}
+        if paper_id in ratings or time.monotonic() > deadline:
+            return ratings.get(paper_id)
+        time.sleep(0.1)
+
+
+def test_a_stopped_worker_loses_nothing(browser, server, profile):
+    papers = s.hf_trending_papers()
+    for index, paper in enumerate(papers[60:64]):
+        rating = 1 if index % 2 else -1
+        status, _ = server.api(
+            "POST", "/feedback", {"profile": profile, "paper": paper_json(paper), "rating": rating}
+        )
+        assert status == 200
+    shown, late = papers[:10], papers[10:15]
+    page = browser.open_digest(HF_URL, s.huggingface_daily_page(shown, late=s.LateCards(late, mode="click")))
+    browser.stop_worker()  # while the first scores may still be on their way
+    ps.wait_for_scores(page, len(shown))
+
+    # A click wakes the stopped worker; it finds server, token and profile in storage.
+    browser.stop_worker()
+    ps.vote_button(page, shown[1].id, 1).click()
+    ps.wait_for_pressed(page, shown[1].id, 1)
+    assert server_rating(server, profile, shown[1].id) == 1
+
+    # Stopped right after a click, while the rating is on its way: it still arrives.
+    ps.vote_button(page, shown[4].id, -1).click()
+    browser.stop_worker()
+    ps.wait_for_pressed(page, shown[4].id, -1)
+    assert server_rating(server, profile, shown[4].id) == -1
+
+    # Cards that arrive after another stop are scored too.
+    browser.stop_worker()
+    page.locator("#load-more").click()
+    ps.wait_for_scores(page, len(shown) + len(late))
