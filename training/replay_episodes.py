@@ -11,7 +11,10 @@ own field instead of all sciences. The field of user u is the NEIGHBOURHOOD_SIZE
 the pool) non-library pool items whose CiteULike tags are most similar to those of u's whole library:
 items are tag vectors (each tag one token, TfidfVectorizer(token_pattern=r"\S+", lowercase=False)
 with its defaults: smoothed idf, L2 rows, fitted on all 25,975 items), the library's profile is the
-mean of its items' rows, similarity is the dot product (ties broken by lower item id). The 135 items
+mean of its items' rows, similarity is the dot product (ties broken by lower item id). Candidates
+that are near-duplicates of a library item (word TF-IDF cosine >= 0.9 with any of them, the README's
+"same paper saved twice" threshold; 27 of the 19,000 page negatives otherwise) are left out first,
+since they are the reader's papers under another id. The 135 items
 are then drawn uniformly without replacement from the field with the same per-user generator, after
 the same library shuffle, so the held-out items and the thumbs-ups are the random variant's and only
 the negatives change. Tags only BUILD the pages; no method sees them. Tags rather than the words
@@ -33,6 +36,7 @@ from training.citeulike import CiteULike
 
 VARIANTS = ("random", "same-field")
 NEIGHBOURHOOD_SIZE = 2000
+DUPLICATE_COSINE = 0.9
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,14 @@ def tag_vectors(tags: pd.Series) -> sp.csr_matrix:
     return TfidfVectorizer(token_pattern=r"\S+", lowercase=False).fit_transform(tags).tocsr()
 
 
-def same_field_neighbourhood(tag_rows: sp.csr_matrix, pool: np.ndarray, library: np.ndarray,
-                             size: int = NEIGHBOURHOOD_SIZE) -> np.ndarray:
-    """The `size` non-library pool items whose tags are nearest the library's tag profile, sorted by id."""
+def same_field_neighbourhood(tag_rows: sp.csr_matrix, tfidf: sp.csr_matrix, pool: np.ndarray,
+                             library: np.ndarray, size: int = NEIGHBOURHOOD_SIZE) -> np.ndarray:
+    """The `size` non-library pool items whose tags are nearest the library's tag profile, sorted by id.
+
+    Near-duplicates of library items (word TF-IDF cosine >= DUPLICATE_COSINE) are left out first."""
     candidates = np.setdiff1d(pool, library)
+    twin = (tfidf[candidates] @ tfidf[library].T).max(axis=1).toarray().ravel() >= DUPLICATE_COSINE
+    candidates = candidates[~twin]
     profile = np.asarray(tag_rows[library].mean(axis=0)).ravel()
     similarity = tag_rows[candidates] @ profile
     nearest = np.lexsort((candidates, -similarity))[:size]  # highest cosine first, then lowest id
@@ -93,7 +101,7 @@ def make_episodes(data: CiteULike, settings: ReplaySettings, variant: str = "ran
         if variant == "random":
             negatives_from = np.setdiff1d(data.pool, lib)
         else:
-            negatives_from = same_field_neighbourhood(tag_rows, data.pool, lib)
+            negatives_from = same_field_neighbourhood(tag_rows, data.tfidf, data.pool, lib)
         others = urng.choice(negatives_from, size=n_page_neg + 2 * max_n, replace=False)
         page = np.concatenate([lib[:settings.held_out], others[:n_page_neg]])
         relevant = np.arange(settings.page_size) < settings.held_out

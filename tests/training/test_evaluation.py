@@ -124,6 +124,9 @@ def test_same_field_pages_keep_the_reader_and_change_only_the_negatives(citeulik
         library = set(citeulike.libraries[b.user])
         negatives = set(b.page[~b.relevant]) | set(b.downs)
         assert not negatives & library and len(negatives) == 95 + 2 * max(TINY.budgets)
+        rows = np.array(sorted(negatives))
+        twins = (citeulike.tfidf[rows] @ citeulike.tfidf[np.array(sorted(library))].T).max()
+        assert twins < 0.9  # no near-duplicate of the reader's own papers counts as a negative
 
 
 def test_paired_difference_against_itself_is_zero(citeulike):
