@@ -1,0 +1,43 @@
+"""The extension's own linters: ESLint on the source, `web-ext lint` on the Firefox package."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.browser.harness import EXTENSION_SOURCE, in_ci
+
+BIN = EXTENSION_SOURCE / "node_modules" / ".bin"
+
+
+@pytest.fixture(scope="module")
+def linters() -> None:
+    if not (BIN / "web-ext").exists() or not (BIN / "eslint").exists():
+        message = "extension linters missing: run `npm ci` in extension/ (the Makefile does)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_UPDATE_NOTIFIER": "1"}
+    return subprocess.run(command, cwd=EXTENSION_SOURCE, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_web_ext_lint_finds_nothing_in_the_firefox_build(linters, extension_dir):
+    firefox = extension_dir.parent / "firefox"
+    result = run(
+        [str(BIN / "web-ext"), "lint", "--source-dir", str(firefox), "--self-hosted", "--output", "json"]
+    )
+    report = json.loads(result.stdout[result.stdout.index("{") :])
+    found = {kind: report[kind] for kind in ("errors", "warnings", "notices") if report[kind]}
+    assert found == {}, json.dumps(found, indent=2)
+    assert report["summary"] == {"errors": 0, "notices": 0, "warnings": 0}
+
+
+def test_eslint_is_clean(linters):
+    result = run([str(BIN / "eslint"), "--max-warnings", "0", "."])
+    assert result.returncode == 0, result.stdout + result.stderr
