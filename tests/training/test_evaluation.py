@@ -27,7 +27,7 @@ from training.reference_check import reference_tables
 from training.replay import episode_task, run_replay
 from training.replay_episodes import ReplaySettings, make_episodes
 from training.results import write_section
-from training.scorers import reference_baselines
+from training.scorers import classifier_builder, reference_baselines
 from training.summary_tables import paired_differences
 
 TINY = ReplaySettings(users=6, budgets=(2, 5))
@@ -173,11 +173,41 @@ def test_calibration_measures():
     assert bins["count"].tolist() == [2, 2] and bins["observed"].tolist() == [0.5, 1.0]
 
 
-def test_tiny_full_run_writes_sections_and_plots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+CORPUS_FREE_FACTORY = """
+from model import make_classifier
+
+
+def make_without_corpus():
+    return make_classifier()
+"""
+
+
+def test_classifier_builder_passes_corpus_only_when_the_factory_takes_it():
+    corpus = pd.DataFrame({"title": ["a"], "abstract": ["b"]})
+
+    def with_corpus(corpus=None):
+        return ("given", corpus)
+
+    def without_corpus():
+        return "plain"
+
+    assert classifier_builder(with_corpus, corpus)() == ("given", corpus)
+    assert classifier_builder(with_corpus, corpus, prepare=len)() == ("given", 1)
+    assert classifier_builder(without_corpus, corpus)() == "plain"
+
+
+def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys):
+    """The whole citeulike-t pipeline with our real classifier; its corpus-level features are left out
+    here (the model's prepare_corpus on 26,000 papers takes longer than this test should)."""
+    (tmp_path / "corpus_free_factory.py").write_text(CORPUS_FREE_FACTORY, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(evaluate, "load_citeulike", lambda folder: citeulike)  # loaded once per module
     results_md = tmp_path / "RESULTS.md"
     monkeypatch.setattr(evaluate, "write_section", lambda name, md: write_section(name, md, path=results_md))
     code = evaluate.main(["--dataset", "citeulike", "--users", "4", "--budgets", "2", "--bootstrap", "20",
-                          "--active-learning-users", "2", "--out-dir", str(tmp_path / "plots")])
+                          "--active-learning-users", "2", "--out-dir", str(tmp_path / "plots"),
+                          "--classifier", "corpus_free_factory:make_without_corpus"])
     out = capsys.readouterr().out
     assert code == 0
     assert "| ours |" in out and "| rocchio-tfidf |" in out and "ours − best" in out
