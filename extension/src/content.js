@@ -30,6 +30,7 @@
     retryTimer: null,
     retryCount: 0,
     rescoreTimer: null,
+    rescoreWanted: false, // a rescore failed (server slow or away): retry it with the next pass
     voting: 0,
     nextId: 0,
   };
@@ -290,7 +291,10 @@
     const reply = await askWorker({ intent: "scorePapers", papers: records.map((r) => r.paper), urgent });
     if (!page.active) return false;
     if (!reply.ok) {
-      for (const record of records) if (!record.entry) record.asked = false;
+      for (const record of records) {
+        if (!record.entry) record.asked = false;
+        else page.rescoreWanted = true; // keep its old marks, rescore when the worker answers again
+      }
       if (page.summary) setNotice("server unreachable: see the papersieve button in the toolbar");
       scheduleRetry();
       return false;
@@ -363,6 +367,10 @@
     if (!page.adapter) return;
     const unscored = timed("discover", discoverCards);
     if (unscored.length > 0) requestScores(unscored);
+    if (page.rescoreWanted && page.voting === 0) {
+      page.rescoreWanted = false;
+      rescorePage();
+    }
   }
 
   function schedulePass() {
@@ -385,10 +393,11 @@
     return { visible, rest };
   }
 
-  /** Score every card on the page again, the ones in view first. */
-  async function rescorePage() {
+  /** Score every card on the page again, the ones in view first (then `onVisible()`). */
+  async function rescorePage(onVisible = () => {}) {
     const { visible, rest } = timed("rescore", visibleRecords);
     const ok = await requestScores(visible, true);
+    onVisible();
     if (ok) await requestScores(rest);
   }
 
@@ -421,8 +430,8 @@
       if (!page.active) return;
       if (reply.ok) {
         setNotice("");
-        await rescorePage();
-        performance.measure("papersieve:vote-to-remark", { start, end: performance.now() });
+        await rescorePage(() => performance.measure("papersieve:vote-to-remark", { start, end: performance.now() }));
+        performance.measure("papersieve:vote-to-remark-all", { start, end: performance.now() });
       } else if (reply.queued) {
         setNotice("rating kept here; it will reach the server when it is back");
       } else {

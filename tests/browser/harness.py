@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -237,12 +237,13 @@ class ExtensionBrowser:
                 raise TimeoutError(f"the service worker did not stop: {self.worker_states}")
             self.control.wait_for_timeout(20)
 
-    def open_digest(self, url: str, html: str, extra_pages: Mapping[str, str] | None = None) -> Any:
+    def open_digest(self, url: str, html: str, before_load: Callable[[Any], None] | None = None) -> Any:
         """A new tab showing a snapshot at the site's real URL; every other request is refused."""
         page = self.context.new_page()
         page.route(NOT_LOOPBACK, lambda route: route.abort())
-        for pattern, body in {url: html, **(extra_pages or {})}.items():
-            page.route(pattern, _fulfill_with(body))
+        page.route(url, _fulfill_with(html))
+        if before_load is not None:
+            before_load(page)
         page.goto(url)
         return page
 

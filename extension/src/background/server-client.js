@@ -1,7 +1,7 @@
 // The one gateway to the papersieve server: every HTTP request of the extension goes through
 // callServer(). Failures become ServerError with a kind and a message that says what to do.
 
-export const SCORE_TIMEOUT_MS = 10000;
+export const SCORE_TIMEOUT_MS = 20000; // a refit after the corpus grew can take seconds
 export const QUICK_TIMEOUT_MS = 3000;
 
 export class ServerError extends Error {
