@@ -25,6 +25,7 @@
     revealHidden: false,
     notice: "",
     summary: null,
+    barTemplate: null,
     observer: null,
     passTimer: null,
     retryTimer: null,
@@ -36,14 +37,25 @@
   };
 
   // ---- timing: every synchronous chunk of work is one "papersieve:main" measure -------------
+  // Our own DOM changes are made with the MutationObserver disconnected, so they cost no
+  // observer callbacks; pending records from the page are kept and handled.
   const timed = (label, work) => {
     const start = performance.now();
+    const observer = page.observer;
+    if (observer) {
+      if (observer.takeRecords().some(isForeignMutation)) schedulePass();
+      observer.disconnect();
+    }
     try {
       return work();
     } finally {
+      if (observer && page.observer === observer && page.active) observeDocument(observer);
       performance.measure("papersieve:main", { start, end: performance.now(), detail: label });
     }
   };
+
+  const observeDocument = (observer) =>
+    observer.observe(document.documentElement, { childList: true, subtree: true });
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const extensionAlive = () => Boolean(ext && ext.runtime && ext.runtime.id);
@@ -131,44 +143,53 @@
     return button;
   }
 
+  /** One bar built by hand; every card gets a deep clone of it (much cheaper than rebuilding). */
+  function barTemplate() {
+    if (!page.barTemplate) {
+      const bar = make("span", "papersieve-bar");
+      bar.setAttribute(OURS, "bar");
+      const badge = make("span", "papersieve-badge", "–");
+      badge.tabIndex = 0;
+      const reasons = make("span", "papersieve-reasons");
+      reasons.setAttribute("role", "tooltip");
+      bar.append(badge, reasons, voteButton(1), voteButton(-1));
+      page.barTemplate = bar;
+    }
+    return page.barTemplate;
+  }
+
   function createBar(record) {
-    const bar = make("span", "papersieve-bar");
-    bar.setAttribute(OURS, "bar");
+    const bar = barTemplate().cloneNode(true);
     bar.dataset.paperId = record.paper.id;
-    const badge = make("span", "papersieve-badge", "–");
-    badge.tabIndex = 0;
-    const reasons = make("span", "papersieve-reasons");
     page.nextId += 1;
+    const [badge, reasons] = bar.children;
     reasons.id = `papersieve-why-${page.nextId}`;
-    reasons.setAttribute("role", "tooltip");
     badge.setAttribute("aria-describedby", reasons.id);
-    bar.append(badge, reasons, voteButton(1), voteButton(-1));
     bar.addEventListener("click", onBarClick);
     page.recordByBar.set(bar, record);
     return bar;
   }
 
-  function fillReasons(reasons, record) {
-    const entry = record.entry;
-    reasons.replaceChildren();
-    if (!page.meta || !page.meta.ready || !entry || typeof entry.score !== "number") {
+  const setAttribute = (node, name, value) => {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  };
+
+  const setText = (node, text) => {
+    if (node.textContent !== text) node.textContent = text;
+  };
+
+  /** The tooltip's lines (one text node; CSS keeps the line breaks). */
+  function reasonsText(entry, scored) {
+    if (!scored) {
       const needed = page.meta && page.meta.needed > 0 ? page.meta.needed : 0;
-      reasons.append(
-        make(
-          "span",
-          "papersieve-reasons-line",
-          needed > 0
-            ? `Not ranked yet: rate ${needed} more paper${needed === 1 ? "" : "s"} with the thumbs.`
-            : "Not ranked yet: rate some papers up and some down.",
-        ),
-      );
-      return;
+      return needed > 0
+        ? `Not ranked yet: rate ${needed} more paper${needed === 1 ? "" : "s"} with the thumbs.`
+        : "Not ranked yet: rate some papers up and some down.";
     }
-    reasons.append(make("span", "papersieve-reasons-title", `Score ${Math.round(entry.score * 100)} / 100`));
-    if (entry.reasons.length > 0) reasons.append(make("span", "papersieve-reasons-line", `↑ ${entry.reasons.join(", ")}`));
-    if (entry.reasonsAgainst.length > 0) {
-      reasons.append(make("span", "papersieve-reasons-line", `↓ ${entry.reasonsAgainst.join(", ")}`));
-    }
+    const lines = [`Score ${Math.round(entry.score * 100)} / 100`];
+    if (entry.reasons.length > 0) lines.push(`↑ ${entry.reasons.join(", ")}`);
+    if (entry.reasonsAgainst.length > 0) lines.push(`↓ ${entry.reasonsAgainst.join(", ")}`);
+    return lines.join("\n");
   }
 
   function updateBar(bar, record, verdict) {
@@ -176,13 +197,13 @@
     const entry = record.entry;
     const scored = Boolean(page.meta && page.meta.ready && entry && typeof entry.score === "number");
     const text = scored ? String(Math.round(entry.score * 100)) : "–";
-    if (badge.textContent !== text) badge.textContent = text;
-    badge.setAttribute("aria-label", scored ? `papersieve score ${text} of 100` : "papersieve: not ranked yet");
-    badge.className = `papersieve-badge papersieve-badge-${verdict}`;
-    fillReasons(reasons, record);
+    setText(badge, text);
+    setAttribute(badge, "aria-label", scored ? `papersieve score ${text} of 100` : "papersieve: not ranked yet");
+    setAttribute(badge, "class", `papersieve-badge papersieve-badge-${verdict}`);
+    setText(reasons, reasonsText(entry, scored));
     const rating = entry ? entry.rating : null;
-    up.setAttribute("aria-pressed", String(rating === 1));
-    down.setAttribute("aria-pressed", String(rating === -1));
+    setAttribute(up, "aria-pressed", String(rating === 1));
+    setAttribute(down, "aria-pressed", String(rating === -1));
   }
 
   function renderRecord(record) {
@@ -319,13 +340,15 @@
   /** Find cards not seen before; returns the records that still need scores. */
   function discoverCards() {
     const adapter = page.adapter;
+    const extractStart = performance.now();
     let cards;
     try {
       cards = adapter.extract(document) || [];
     } catch {
       cards = [];
     }
-    const unscored = [];
+    performance.measure("papersieve:extract", { start: extractStart, end: performance.now() });
+    const unscored = new Set();
     const known = [];
     for (const card of cards) {
       if (!card || !card.element || page.seen.has(card.element)) continue;
@@ -340,17 +363,17 @@
       }
       record.views.push({ element: card.element, elements, bar: null, verdict: null, revealed: false });
       if (record.entry) known.push(record);
-      else if (!record.asked && !unscored.includes(record)) unscored.push(record);
+      else if (!record.asked) unscored.add(record);
     }
     for (const record of page.records.values()) {
-      if (!record.entry && !record.asked && !unscored.includes(record)) unscored.push(record);
+      if (!record.entry && !record.asked) unscored.add(record);
       for (const view of record.views) {
         if (view.bar && !view.bar.isConnected && view.element.isConnected) view.element.prepend(view.bar);
       }
     }
     for (const record of known) renderRecord(record);
     if (page.summary && !page.summary.isConnected) document.body.append(page.summary);
-    return unscored;
+    return [...unscored];
   }
 
   function runPass() {
@@ -489,9 +512,11 @@
     if (page.active) return;
     page.active = true;
     page.observer = new MutationObserver((mutations) => {
+      const start = performance.now();
       if (mutations.some(isForeignMutation)) schedulePass();
+      performance.measure("papersieve:main", { start, end: performance.now(), detail: "observe" });
     });
-    page.observer.observe(document.documentElement, { childList: true, subtree: true });
+    observeDocument(page.observer);
     runPass();
   }
 
