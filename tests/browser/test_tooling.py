@@ -1,9 +1,10 @@
-"""The extension's own linters: ESLint on the source, `web-ext lint` on the Firefox package."""
+"""The extension's own tools: its unit tests (node --test), ESLint, `web-ext lint` on the Firefox build."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -41,3 +42,13 @@ def test_web_ext_lint_finds_nothing_in_the_firefox_build(linters, extension_dir)
 def test_eslint_is_clean(linters):
     result = run([str(BIN / "eslint"), "--max-warnings", "0", "."])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_worker_unit_tests_pass():
+    node = shutil.which("node")
+    if node is None:
+        if in_ci():
+            pytest.fail("the extension's unit tests need Node.js")
+        pytest.skip("the extension's unit tests need Node.js")
+    result = run([node, "--test", "tests/"])
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { applySettingsUpdate, DEFAULT_SETTINGS, normalizeServerUrl, siteKeyForHost } from "../src/shared/settings.js";
+import { cleanPapers, cleanScoreEntry } from "../src/background/papers.js";
+
+test("only this machine's server is accepted", () => {
+  assert.deepEqual(normalizeServerUrl("http://127.0.0.1:8417/"), { value: "http://127.0.0.1:8417" });
+  assert.deepEqual(normalizeServerUrl(" http://localhost:9000 "), { value: "http://localhost:9000" });
+  for (const bad of [
+    "http://example.com:8417",
+    "https://127.0.0.1:8417",
+    "http://127.0.0.1.example.com",
+    "http://user:pw@127.0.0.1:8417",
+    "http://127.0.0.1:8417/api",
+    "http://10.0.0.1:8417",
+    "not a url",
+  ]) {
+    assert.ok(normalizeServerUrl(bad).error, bad);
+  }
+});
+
+test("settings updates are validated and merged over the defaults", () => {
+  const { settings } = applySettingsUpdate({}, { highlightAbove: 0.8, dimBelow: 0.2, mode: "hide" });
+  assert.equal(settings.mode, "hide");
+  assert.equal(settings.serverUrl, DEFAULT_SETTINGS.serverUrl);
+  assert.match(applySettingsUpdate({}, { dimBelow: 0.9 }).error, /below the highlight/);
+  assert.match(applySettingsUpdate({}, { mode: "explode" }).error, /Mode/);
+  assert.match(applySettingsUpdate({}, { token: "has spaces in it" }).error, /token/);
+  assert.deepEqual(applySettingsUpdate({}, { pausedSites: { "arxiv.org": true, x: "yes" } }).settings.pausedSites, {
+    "arxiv.org": true,
+  });
+});
+
+test("site keys group a site's hosts", () => {
+  assert.equal(siteKeyForHost("www.arxiv.org"), "arxiv.org");
+  assert.equal(siteKeyForHost("huggingface.co"), "huggingface.co");
+  assert.equal(siteKeyForHost("example.org"), "example.org");
+});
+
+test("papers from pages are bounded and de-duplicated; server entries are type-checked", () => {
+  const papers = cleanPapers([
+    { id: "1", title: "x".repeat(5000), abstract: 7 },
+    { id: "1", title: "again" },
+    { id: "" },
+    null,
+  ]);
+  assert.equal(papers.length, 1);
+  assert.equal(papers[0].title.length, 2000);
+  assert.equal(papers[0].abstract, "");
+  const entry = cleanScoreEntry({ id: "1", score: "0.5", reasons: ["a", 3, "b"], rating: 2 });
+  assert.deepEqual(entry, { id: "1", score: null, reasons: ["a", "b"], reasonsAgainst: [], rating: null });
+});
