@@ -28,7 +28,7 @@ from training.replay_episodes import Episode
 from training.scorers import positive_proba
 from training.summary_tables import markdown_table
 
-CHECKPOINTS = (2, 4, 6, 8, 10, 12, 16, 20, 24)
+CHECKPOINTS = (2, 4, 6, 8, 10, 12, 16, 20)
 STRATEGIES = ("random", "suggested")
 METRICS = ("auc", "ndcg@10")
 

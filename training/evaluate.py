@@ -82,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="citeulike-t bootstrap resamples (default: 2000)")
     parser.add_argument("--expertise-bootstrap", type=int, default=1000,
                         help="expertise-dev participant resamples (default: 1000)")
-    parser.add_argument("--active-learning-users", type=int, default=200, metavar="N",
-                        help="citeulike-t users in the active-learning check; 0 skips it (default: 200)")
+    parser.add_argument("--active-learning-users", type=int, default=50, metavar="N",
+                        help="citeulike-t users in the active-learning check (a refit per click, so it is "
+                             "the slowest part); 0 skips it (default: 50)")
     parser.add_argument("--classifier", default=DEFAULT_CLASSIFIER,
                         help=f"module:function returning our estimator (default: {DEFAULT_CLASSIFIER})")
     parser.add_argument("--profile", metavar="NAME",

@@ -207,7 +207,8 @@ def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monk
     monkeypatch.setattr(evaluate, "write_section", lambda name, md: write_section(name, md, path=results_md))
     code = evaluate.main(["--dataset", "citeulike", "--users", "4", "--budgets", "2", "--bootstrap", "20",
                           "--active-learning-users", "2", "--out-dir", str(tmp_path / "plots"),
-                          "--classifier", "corpus_free_factory:make_without_corpus"])
+                          "--classifier", "corpus_free_factory:make_without_corpus",
+                          "--per-user", str(tmp_path / "per_user.csv")])
     out = capsys.readouterr().out
     assert code == 0
     assert "| ours |" in out and "| rocchio-tfidf |" in out and "ours − best" in out
@@ -216,6 +217,8 @@ def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monk
                     "citeulike-active-learning"):
         assert f"<!-- begin {section} -->" in text
     assert "python -m training.evaluate --dataset citeulike --users 4" in text
+    per_user = pd.read_csv(tmp_path / "per_user.csv")
+    assert len(per_user) == 2 * 5 * 4 and set(per_user["variant"]) == {"random", "same-field"}
     pngs = sorted(p.name for p in (tmp_path / "plots").glob("*.png"))
     assert pngs == ["active-learning.png", "learning-curves-random.png", "learning-curves-same-field.png",
                     "reliability-random.png", "reliability-same-field.png"]
