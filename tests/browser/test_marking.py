@@ -7,7 +7,29 @@ from tests.browser.harness import SCREENSHOT_DIR, paper_json
 from tests.sites import snapshots as s
 
 HF_URL = "https://huggingface.co/papers"
+# The offline snapshot has Hugging Face's markup but not its stylesheet; for the README screenshot
+# only, a few rules give the cards their real shape (bordered, rounded, in a column).
+HF_CARD_LOOK = """
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 860px; color: #111827; }
+header, nav, img, ul.flex, section > div > p { display: none; }
+article { border: 1px solid #e5e7eb; border-radius: 12px; padding: 12px 16px; margin: 12px 0;
+          background: #fff; }
+article h3 { font-size: 17px; margin: 4px 0; } article h3 a { color: #111827; text-decoration: none; }
+article a { color: #6b7280; } article label, article input { display: none; }
+"""
 ARXIV_URL = "https://arxiv.org/list/cs.LG/new"
+
+
+def set_thresholds_around_scores(browser, page, card_tag: str) -> None:
+    """Set the reader's thresholds around this page's scores, as one would, and check the marks."""
+    ranked = sorted(card["score"] for card in ps.cards(page))
+    high, low = ranked[-4], ranked[len(ranked) // 2]
+    # Half a point below the badge values: a badge shows the score rounded to a whole number.
+    browser.update_settings(highlightAbove=(high - 0.5) / 100, dimBelow=(low - 0.5) / 100)
+    page.wait_for_function(f"() => document.querySelector('{card_tag}.papersieve-high')")
+    for card in ps.cards(page):
+        expected = "high" if card["score"] >= high else "dim" if card["score"] < low else "plain"
+        assert card["mark"] == expected, card
 
 
 def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile):
@@ -42,27 +64,22 @@ def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile)
         ps.vote_button(page, paper.id, rating).click()
         ps.wait_for_pressed(page, paper.id, rating)
     # The reader's thresholds decide the marks: set them around this page's scores, as one would.
-    ranked = sorted(card["score"] for card in ps.cards(page))
-    high, low = ranked[-4], ranked[len(ranked) // 3]
-    browser.update_settings(highlightAbove=high / 100, dimBelow=low / 100)
-    page.wait_for_function("() => document.querySelector('article.papersieve-high')")
-    for card in ps.cards(page):
-        expected = "high" if card["score"] >= high else "dim" if card["score"] < low else "plain"
-        if abs(card["score"] - high) > 1 and abs(card["score"] - low) > 1:  # badges are rounded
-            assert card["mark"] == expected, card
+    set_thresholds_around_scores(browser, page, "article")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.add_style_tag(content=HF_CARD_LOOK)
     ps.bar(page, papers[1].id).locator(".papersieve-badge").focus()
     page.screenshot(path=str(SCREENSHOT_DIR / "huggingface-papers.png"))
 
 
 def test_arxiv_listing_is_ranked_with_reasons_on_hover_and_focus(browser, server, profile):
-    papers = s.with_tex_titles(s.expertise_papers(40))
-    rated, shown = papers[:6], papers[6:36]
-    for index, paper in enumerate(rated):
+    # A reader who likes language papers and not vision ones, on papers that are not on the page.
+    pool = s.expertise_papers(300)
+    shown = s.with_tex_titles(pool[:30])
+    liked = [p for p in pool[30:] if "language" in p.abstract.lower()][:8]
+    disliked = [p for p in pool[30:] if "image" in p.abstract.lower() and p not in liked][:8]
+    for paper, rating in [*((p, 1) for p in liked), *((p, -1) for p in disliked)]:
         status, _ = server.api(
-            "POST",
-            "/feedback",
-            {"profile": profile, "paper": paper_json(paper), "rating": 1 if index % 2 else -1},
+            "POST", "/feedback", {"profile": profile, "paper": paper_json(paper), "rating": rating}
         )
         assert status == 200
     page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
@@ -94,5 +111,8 @@ def test_arxiv_listing_is_ranked_with_reasons_on_hover_and_focus(browser, server
              [dt.className, dt.nextElementSibling.className])"""
     )
     assert all(dt_class == dd_class for dt_class, dd_class in marks)
+    set_thresholds_around_scores(browser, page, "dd")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    first.locator(".papersieve-badge").focus()
+    page.evaluate("() => window.scrollTo(0, document.querySelector('dl#articles').offsetTop - 40)")
     page.screenshot(path=str(SCREENSHOT_DIR / "arxiv-list-new.png"))
