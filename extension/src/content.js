@@ -305,6 +305,15 @@
     }, delay);
   }
 
+  /** A short line for the page; the popup has the full explanation. */
+  function problemNotice(error) {
+    const kind = error ? error.kind : "";
+    if (kind === "no_token" || kind === "unauthorized") {
+      return "not connected: paste the token from `papersieve token` in papersieve's options";
+    }
+    return "server unreachable: see the papersieve button in the toolbar";
+  }
+
   /** Ask for these records' scores and mark them; false when the worker/server could not answer. */
   async function requestScores(records, urgent = false) {
     if (records.length === 0) return true;
@@ -316,14 +325,21 @@
         if (!record.entry) record.asked = false;
         else page.rescoreWanted = true; // keep its old marks, rescore when the worker answers again
       }
-      if (page.summary) setNotice("server unreachable: see the papersieve button in the toolbar");
+      if (page.summary) setNotice(problemNotice(reply.error));
       scheduleRetry();
       return false;
     }
-    if (reply.version < page.version) return true;
+    if (reply.version < page.version) {
+      // Scores from before a newer rating: drop them; cards still without a score ask again.
+      for (const record of records) if (!record.entry) record.asked = false;
+      schedulePass();
+      return true;
+    }
     page.version = reply.version;
     page.retryCount = 0;
-    if (page.notice.startsWith("server unreachable")) page.notice = "";
+    if (page.notice === problemNotice(null) || page.notice === problemNotice({ kind: "no_token" })) {
+      page.notice = "";
+    }
     page.meta = { ready: reply.ready, labels: reply.labels, needed: reply.needed };
     const byId = new Map(reply.scores.map((entry) => [entry.id, entry]));
     timed("render", () => {
