@@ -51,7 +51,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, corpus: PreparedCorpus | pd.DataFrame | None = None, C: float = 1.0,
-                 prior_strength: float = 10.0, latent_weight: float = 0.5, corpus_weight: float = 1.0,
+                 prior_strength: float = 10.0, latent_weight: float = 0.25, corpus_weight: float = 1.0,
                  class_weight: str | None = "balanced", calibration_folds: int = 5) -> None:
         self.corpus = corpus
         self.C = C
@@ -77,7 +77,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.calibrator_ = self._fit_calibrator(terms, latent, labels, solution)
         self.classes_ = np.array([0, 1])
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
-        self.term_weights_ = self._term_weights()
+        self.latent_term_weights_ = self._latent_term_weights()
+        self.term_weights_ = self.coef_ + self.latent_term_weights_
         return self
 
     def _blocks(self, encoded: Encoded) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -121,10 +122,6 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
             weights[latent.columns] = np.sqrt(self.latent_weight) * (latent.components.T @ self.latent_coef_)
         return weights
 
-    def _term_weights(self) -> np.ndarray:
-        """Per-term weight for display: the term's own weight plus its share of the latent weight."""
-        return self.coef_ + self._latent_term_weights()
-
     # --- scoring ---------------------------------------------------------------------------------
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
@@ -161,7 +158,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         norms = encoded.latent_norms
         inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
         row_of_entry = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-        latent_weights = self._latent_term_weights()[rows.indices] * inverse[row_of_entry]
+        latent_weights = self.latent_term_weights_[rows.indices] * inverse[row_of_entry]
         return rows.data * (self.coef_[rows.indices] + latent_weights)
 
     def top_terms(self, k: int = 15) -> dict[str, list[str]]:

@@ -13,20 +13,26 @@ def explain_rows(rows: sp.csr_matrix, contributions: np.ndarray, features: Prepa
     """For each row: its readable terms with the largest positive / negative contributions.
 
     `contributions` is aligned with rows.data: the share of the score of each stored term."""
-    contributions = np.where(features.readable[rows.indices], contributions, 0.0)
-    names = features.feature_names
-    explanations = []
-    for i in range(rows.shape[0]):
-        start, end = rows.indptr[i], rows.indptr[i + 1]
-        values = contributions[start:end]
-        order = np.argsort(values, kind="stable")
-        ranked = rows.indices[start:end][order]
-        sorted_values = values[order]
-        up = ranked[sorted_values > 0][::-1][: 3 * top_k]
-        down = ranked[sorted_values < 0][: 3 * top_k]
-        explanations.append({"up": _distinct_terms(names[up].tolist(), top_k),
-                             "down": _distinct_terms(names[down].tolist(), top_k)})
-    return explanations
+    row_of_entry = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    readable = features.readable[rows.indices]
+    up = _top_per_row(rows, row_of_entry, np.where(readable, contributions, 0.0), features, top_k)
+    down = _top_per_row(rows, row_of_entry, np.where(readable, -contributions, 0.0), features, top_k)
+    return [{"up": _distinct_terms(u, top_k), "down": _distinct_terms(d, top_k)}
+            for u, d in zip(up, down, strict=True)]
+
+
+def _top_per_row(rows: sp.csr_matrix, row_of_entry: np.ndarray, values: np.ndarray,
+                 features: PreparedCorpus, top_k: int) -> list[list[str]]:
+    """Per row, the names of up to 3 * top_k entries with the largest positive values, best first."""
+    keep = np.flatnonzero(values > 0)
+    order = keep[np.lexsort((-values[keep], row_of_entry[keep]))]
+    row_ids = row_of_entry[order]
+    starts = np.searchsorted(row_ids, np.arange(rows.shape[0] + 1))
+    rank = np.arange(len(order)) - starts[row_ids]
+    chosen = order[rank < 3 * top_k]
+    names = features.feature_names[rows.indices[chosen]].tolist()
+    bounds = np.searchsorted(row_of_entry[chosen], np.arange(rows.shape[0] + 1))
+    return [names[bounds[i]:bounds[i + 1]] for i in range(rows.shape[0])]
 
 
 def strongest_terms(weights: np.ndarray, features: PreparedCorpus, k: int) -> dict[str, list[str]]:

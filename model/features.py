@@ -1,8 +1,10 @@
 """Text features: a term space and a latent (LSA) space fitted once on the unlabelled corpus.
 
-A paper is title + abstract as one text. Terms are words and word pairs (stop-words removed),
-weighted by sublinear tf x idf**IDF_POWER and L2-normalised: squaring the idf favours the
-specific words that tell a reader's papers apart from their field's. The latent space is a
+A paper is title + abstract as one text. Terms are words and word pairs (stop-words removed;
+in a corpus of 200+ papers, terms in fewer than 2 or more than MAX_DF of them dropped), weighted
+by sublinear tf x idf**IDF_POWER and L2-normalised: an idf power above 1 favours the specific
+words that tell a reader's papers apart from their field's (measured on citeulike-t and
+expertise-dev, see model/README.md). The latent space is a
 truncated SVD of the corpus's term rows (the TERM_LIMIT most frequent terms), L2-normalised:
 it lets two papers that share no word but share a topic look alike.
 
@@ -27,10 +29,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 TEXT_COLUMNS = ("title", "abstract")
-IDF_POWER = 2.0
+IDF_POWER = 2.5
+MAX_DF = 0.1
 LATENT_DIMENSIONS = 256
 LATENT_MIN_DOCUMENTS = 20
-TERM_LIMIT = 20_000
+TERM_LIMIT = 10_000
 SEED = 0
 
 # Words that say nothing about a paper's topic in an abstract; dropped like stop-words.
@@ -101,12 +104,12 @@ def _is_readable(term: str) -> bool:
 
 
 class TermSpace:
-    """Vectoriser of papers into L2-normalised rows of sublinear tf x idf**IDF_POWER."""
+    """Vectoriser of papers into L2-normalised rows of sublinear tf x idf**idf_power."""
 
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+    def __init__(self, vectorizer: TfidfVectorizer, idf_power: float = IDF_POWER) -> None:
         self.vectorizer = vectorizer
         self.feature_names = vectorizer.get_feature_names_out()
-        self.column_weights = vectorizer.idf_ ** (IDF_POWER - 1.0)
+        self.column_weights = vectorizer.idf_ ** (idf_power - 1.0)
         self.readable = np.array([_is_readable(term) for term in self.feature_names], dtype=bool)
 
     @property
@@ -119,12 +122,12 @@ class TermSpace:
         return normalize(rows @ sp.diags(self.column_weights)).tocsr()
 
 
-def fit_term_space(documents: list[str]) -> TermSpace:
+def fit_term_space(documents: list[str], idf_power: float = IDF_POWER, max_df: float = MAX_DF) -> TermSpace:
     large = len(documents) >= 200
     vectorizer = TfidfVectorizer(
         preprocessor=clean_text, token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS),
         strip_accents="unicode", ngram_range=(1, 2), sublinear_tf=True, norm=None, dtype=np.float64,
-        min_df=2 if large else 1, max_df=0.5 if large else 1.0,
+        min_df=2 if large else 1, max_df=max_df if large else 1.0,
     )
     try:
         vectorizer.fit(documents)
@@ -132,7 +135,7 @@ def fit_term_space(documents: list[str]) -> TermSpace:
         # Every paper empty or made only of stop-words: an unfiltered vocabulary with one dummy word.
         vectorizer = TfidfVectorizer(preprocessor=clean_text, token_pattern=r"(?u)\b\w+\b", norm=None)
         vectorizer.fit([*documents, "paper"])
-    return TermSpace(vectorizer)
+    return TermSpace(vectorizer, idf_power)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,16 @@ class LatentSpace:
     """Projection of term rows (restricted to `columns`) onto the corpus's top singular directions."""
 
     columns: np.ndarray  # term columns the SVD was fitted on
-    components: np.ndarray  # (k, len(columns)), orthonormal rows
+    components: np.ndarray  # (k, len(columns)), orthonormal rows; float32 holding float16 values
+
+    def __getstate__(self) -> dict:
+        # The components are rounded to float16 when fitted, so storing them as float16 is lossless
+        # and halves the size of saved models.
+        return {"columns": self.columns, "components": self.components.astype(np.float16)}
+
+    def __setstate__(self, state: dict) -> None:
+        object.__setattr__(self, "columns", state["columns"])
+        object.__setattr__(self, "components", state["components"].astype(np.float32))
 
     @property
     def dimensions(self) -> int:
@@ -155,16 +167,17 @@ class LatentSpace:
         return raw * inverse[:, None], norms
 
 
-def fit_latent_space(matrix: sp.csr_matrix) -> LatentSpace | None:
+def fit_latent_space(matrix: sp.csr_matrix, dimensions: int = LATENT_DIMENSIONS) -> LatentSpace | None:
     n_documents, n_terms = matrix.shape
     if n_documents < LATENT_MIN_DOCUMENTS or n_terms < 3:
         return None
     document_frequency = np.bincount(matrix.indices, minlength=n_terms)
     columns = np.sort(np.argsort(-document_frequency, kind="stable")[:TERM_LIMIT])
-    dimensions = min(LATENT_DIMENSIONS, n_documents - 1, len(columns) - 1)
+    dimensions = min(dimensions, n_documents - 1, len(columns) - 1)
     svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=4, random_state=SEED)
     svd.fit(matrix[:, columns])
-    return LatentSpace(columns=columns, components=svd.components_.astype(np.float32))
+    components = svd.components_.astype(np.float16).astype(np.float32)
+    return LatentSpace(columns=columns, components=components)
 
 
 @dataclass(frozen=True)
@@ -295,13 +308,16 @@ def encode_with(terms: TermSpace, latent: LatentSpace | None, titles: list[str],
     return Encoded(rows, *latent.project(rows))
 
 
-def prepare_corpus(corpus: pd.DataFrame) -> PreparedCorpus:
-    """Fit the term and latent spaces on every corpus paper (labelled or not) and encode them."""
+def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: float = MAX_DF,
+                   latent_dimensions: int = LATENT_DIMENSIONS) -> PreparedCorpus:
+    """Fit the term and latent spaces on every corpus paper (labelled or not) and encode them.
+
+    latent_dimensions=0 turns the latent space off."""
     titles, abstracts = paper_texts(corpus)
     keys = list(dict.fromkeys(zip(titles, abstracts, strict=True)))
-    terms = fit_term_space([_document(t, a) for t, a in keys])
+    terms = fit_term_space([_document(t, a) for t, a in keys], idf_power, max_df)
     rows = terms.encode([t for t, _ in keys], [a for _, a in keys])
-    latent = fit_latent_space(rows)
+    latent = fit_latent_space(rows, latent_dimensions) if latent_dimensions > 0 else None
     encoded = Encoded(rows, np.zeros((len(keys), 0)), np.zeros(len(keys)))
     if latent is not None:
         encoded = Encoded(rows, *latent.project(rows))

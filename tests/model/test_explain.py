@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from model import make_classifier
 
 
@@ -36,3 +38,11 @@ def test_top_terms_for_and_against(fitted, labelled):
     assert not set(terms["for"]) & set(terms["against"])
     liked_text = " ".join(_own_words(p) for p in papers.iloc[:6].itertuples())
     assert all(word in liked_text for term in terms["for"] for word in term.split())
+
+
+def test_term_contributions_add_up_to_the_decision_value(fitted, hf_papers):
+    page = hf_papers.iloc[30:40].reset_index(drop=True)
+    encoded = fitted.features_.encode(page)
+    shares = fitted._contributions(encoded)
+    per_paper = np.add.reduceat(shares, encoded.terms.indptr[:-1])
+    np.testing.assert_allclose(per_paper + fitted.intercept_, fitted.decision_function(page), atol=1e-9)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import joblib
 import numpy as np
 import pytest
@@ -72,3 +74,10 @@ def test_schema_version_mismatch(fitted, tmp_path, monkeypatch):
     monkeypatch.undo()
     with pytest.raises(ModelLoadError, match="schema version"):
         load_model(path)
+
+
+def test_a_pickled_prepared_corpus_encodes_alike(prepared, hf_papers):
+    copy = pickle.loads(pickle.dumps(prepared))
+    page = hf_papers.iloc[:5]
+    assert (copy.encode(page).terms != prepared.encode(page).terms).nnz == 0
+    np.testing.assert_allclose(copy.encode(page).latent, prepared.encode(page).latent)
