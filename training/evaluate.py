@@ -307,7 +307,7 @@ def run_profile(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"papersieve eval: {error}", file=sys.stderr)
         return 2
-    print(profile_report(profile, scores))
+    print(profile_report(profile, scores, args.seed))
     return 0
 
 

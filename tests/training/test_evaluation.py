@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from training import evaluate
 from training.bootstrap import mean_interval, resample_indices
@@ -22,6 +23,7 @@ from training.expertise import (
     pooled_loss,
     run_expertise,
 )
+from training.profile_cv import rank_auc
 from training.ranking_metrics import page_metrics, pair_costs
 from training.reference_check import reference_tables
 from training.replay import episode_task, run_replay
@@ -243,7 +245,16 @@ def test_profile_cross_validation(tmp_path: Path, hf_papers, capsys):
     _profile_store(tmp_path, hf_papers, ups=8, downs=12)
     code = evaluate.main(["--profile", "default", "--data-dir", str(tmp_path)])
     out = capsys.readouterr().out
-    assert code == 0 and "8 👍, 12 👎" in out and "5-fold" in out and "| ours |" in out
+    assert code == 0 and "8 👍, 12 👎" in out and "5-fold" in out
+    assert "| ours |" in out and "AUC [95% CI]" in out
+
+
+def test_rank_auc_equals_sklearn_with_ties():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        labels = np.r_[0, 1, rng.integers(0, 2, 28)]
+        scores = rng.integers(0, 5, 30).astype(float)
+        assert rank_auc(labels, scores) == pytest.approx(roc_auc_score(labels, scores))
 
 
 def test_profile_with_too_few_labels_or_unknown_is_a_clear_error(tmp_path: Path, hf_papers, capsys):
