@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
+from training.figures import new_figure, save_figure
 from training.replay_episodes import Episode
 from training.summary_tables import markdown_table
 
@@ -64,7 +64,7 @@ def calibration_markdown(scores: dict[tuple[str, int, int], np.ndarray], episode
 
 def plot_reliability(scores: dict[tuple[str, int, int], np.ndarray], episodes: list[Episode], method: str,
                      budgets: tuple[int, ...], title: str, path: Path) -> Path:
-    figure = Figure(figsize=(5.5, 5), layout="constrained")
+    figure = new_figure(5.5, 5)
     axes = figure.add_subplot()
     axes.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfectly calibrated")
     for n in budgets:
@@ -76,6 +76,4 @@ def plot_reliability(scores: dict[tuple[str, int, int], np.ndarray], episodes: l
     axes.set_ylabel("observed share relevant")
     axes.set_title(title, fontsize=10)
     axes.legend(loc="upper left", fontsize=8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
-    return path
+    return save_figure(figure, path, dpi=110)

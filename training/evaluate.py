@@ -43,6 +43,7 @@ from training.expertise import (
     load_expertise,
     run_expertise,
 )
+from training.figures import PlotsUnavailable
 from training.learning_curves import plot_active_learning, plot_learning_curves
 from training.profile_cv import NotEnoughLabels, cross_validate, profile_report, read_profile
 from training.reference_check import compare_with_reference
@@ -326,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             run_citeulike(args, report)
         if args.dataset in ("expertise", "all"):
             run_expertise_benchmark(args, report)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, PlotsUnavailable) as error:
         print(f"papersieve eval: {error}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - start

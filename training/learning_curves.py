@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from training.bootstrap import mean_interval
+from training.figures import new_figure, save_figure
 from training.ranking_metrics import PAGE_METRICS
 from training.scorers import OURS
 from training.summary_tables import user_matrix
@@ -24,7 +24,7 @@ def curve_points(results: pd.DataFrame, method: str, metric: str, resamples: np.
 
 def plot_learning_curves(results: pd.DataFrame, resamples: np.ndarray, title: str, path: Path) -> Path:
     """One panel per metric; a line (mean) and band (95% bootstrap interval) per method."""
-    figure = Figure(figsize=(13, 4.2), layout="constrained")
+    figure = new_figure(13, 4.2)
     for k, metric in enumerate(PAGE_METRICS):
         axes = figure.add_subplot(1, len(PAGE_METRICS), k + 1)
         for method in dict.fromkeys(results["method"]):
@@ -41,14 +41,12 @@ def plot_learning_curves(results: pd.DataFrame, resamples: np.ndarray, title: st
         if k == 0:
             axes.legend(fontsize=7, loc="lower right")
     figure.suptitle(title, fontsize=11)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
-    return path
+    return save_figure(figure, path)
 
 
 def plot_active_learning(results: pd.DataFrame, metrics: tuple[str, ...], title: str, path: Path) -> Path:
     """Mean page quality against clicks for each rating strategy (random vs model-suggested)."""
-    figure = Figure(figsize=(4.8 * len(metrics), 4), layout="constrained")
+    figure = new_figure(4.8 * len(metrics), 4)
     for k, metric in enumerate(metrics):
         axes = figure.add_subplot(1, len(metrics), k + 1)
         for strategy in dict.fromkeys(results["strategy"]):
@@ -59,6 +57,4 @@ def plot_active_learning(results: pd.DataFrame, metrics: tuple[str, ...], title:
         axes.grid(alpha=0.3)
         axes.legend(fontsize=8, loc="lower right")
     figure.suptitle(title, fontsize=11)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
-    return path
+    return save_figure(figure, path)
