@@ -1,9 +1,11 @@
 """Platt scaling that stays sane from one 👍 and one 👎.
 
 P(👍 | d) = sigmoid(a d + b), fitted on (preferably out-of-fold) decision values with Platt's
-smoothed targets ((N+ + 1) / (N+ + 2) and 1 / (N- + 2)) and a Gaussian prior pulling (a, b)
-toward (1, log N+/N-): with few labels the prior dominates and probabilities stay moderate;
-with many labels the data decide. `a >= 0` keeps the probability monotone in d.
+smoothed targets ((N+ + 1) / (N+ + 2) and 1 / (N- + 2)) and a Gaussian prior pulling (a s, b)
+toward (1, log N+/N-), where s is the spread (standard deviation) of the decision values: a priori
+one spread is one logit, whatever the scale of the model. With few labels the prior dominates and
+probabilities stay moderate; with many labels the data decide. `a >= 0` keeps the probability
+monotone in d.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ class Sigmoid:
 
 
 def fit_sigmoid(decision: np.ndarray, y: np.ndarray, prior_strength: float = 1.0) -> Sigmoid:
-    decision = np.asarray(decision, dtype=float)
+    raw = np.asarray(decision, dtype=float)
+    spread = float(raw.std())
+    spread = spread if spread > 1e-12 else 1.0
+    standardised = _fit_standardised(raw / spread, y, prior_strength)
+    return Sigmoid(slope=standardised.slope / spread, offset=standardised.offset)
+
+
+def _fit_standardised(decision: np.ndarray, y: np.ndarray, prior_strength: float) -> Sigmoid:
     positive = np.asarray(y) == 1
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
     targets = np.where(positive, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
