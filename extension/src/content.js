@@ -65,7 +65,10 @@
     let lastError = "no reply";
     for (let attempt = 0; attempt < attempts && extensionAlive(); attempt += 1) {
       try {
-        const reply = await ext.runtime.sendMessage(message);
+        const sendStart = performance.now(); // sendMessage serializes the papers synchronously
+        const pending = ext.runtime.sendMessage(message);
+        performance.measure("papersieve:main", { start: sendStart, end: performance.now(), detail: "send" });
+        const reply = await pending;
         if (reply) return reply;
       } catch (error) {
         lastError = error && error.message ? error.message : String(error);
