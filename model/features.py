@@ -239,10 +239,6 @@ class PreparedCorpus:
     def readable(self) -> np.ndarray:
         return self.terms.readable
 
-    def encode_texts(self, titles: list[str], abstracts: list[str]) -> Encoded:
-        """Encode papers without the cache."""
-        return encode_with(self.terms, self.latent, titles, abstracts)
-
     def encode(self, frame: pd.DataFrame) -> Encoded:
         """Both encodings of the papers in `frame`, in order."""
         titles, abstracts = paper_texts(frame)
@@ -256,7 +252,8 @@ class PreparedCorpus:
                     entries[i] = entry
         missing = [i for i, entry in enumerate(entries) if entry is None]
         if missing:
-            fresh = self.encode_texts([titles[i] for i in missing], [abstracts[i] for i in missing])
+            fresh = encode_with(self.terms, self.latent, [titles[i] for i in missing],
+                                [abstracts[i] for i in missing])
             with self._lock:
                 for position, i in enumerate(missing):
                     entries[i] = self._entry(fresh, position)
@@ -264,10 +261,6 @@ class PreparedCorpus:
                 while len(self._cache) > _ROW_CACHE_SIZE:
                     self._cache.popitem(last=False)
         return self._stack(entries)
-
-    def transform(self, frame: pd.DataFrame) -> sp.csr_matrix:
-        """The term rows of the papers in `frame`."""
-        return self.encode(frame).terms
 
     def _stack(self, entries: list) -> Encoded:
         n = len(entries)
