@@ -1,7 +1,8 @@
-"""Session-wide real pieces for the browser tests: one build, one server, one Chromium.
+"""Real pieces shared by the browser tests: one build, one server, one Chromium.
 
 Each test gets its own server profile and a freshly reset extension storage, so tests share the
-processes (the suite stays fast) but no state.
+processes (the suite stays fast) but no state. Package scope, not session: Playwright's sync API
+allows one instance at a time, and tests/sites starts its own.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _missing(error: MissingTool) -> None:
     pytest.skip(str(error))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def extension_dir(tmp_path_factory: pytest.TempPathFactory):
     try:
         return build_extension(tmp_path_factory.mktemp("extension-build"))
@@ -36,14 +37,14 @@ def extension_dir(tmp_path_factory: pytest.TempPathFactory):
         _missing(error)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PapersieveServer]:
     running = PapersieveServer(tmp_path_factory.mktemp("papersieve-data")).start()
     yield running
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(extension_dir, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExtensionBrowser]:
     from playwright.sync_api import sync_playwright
 
