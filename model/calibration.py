@@ -5,7 +5,8 @@ smoothed targets ((N+ + 1) / (N+ + 2) and 1 / (N- + 2)) and a Gaussian prior pul
 toward (1, log N+/N-), where s is the spread (standard deviation) of the decision values: a priori
 one spread is one logit, whatever the scale of the model. With few labels the prior dominates and
 probabilities stay moderate; with many labels the data decide. `a >= 0` keeps the probability
-monotone in d.
+monotone in d, and a >= MIN_SLOPE / s keeps it strictly increasing: even when the out-of-fold
+values carry no evidence, the scores still rank papers as the decision values do.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
+
+MIN_SLOPE = 0.1  # in logits per spread of the decision values
 
 
 @dataclass(frozen=True)
@@ -52,5 +55,5 @@ def _fit_standardised(decision: np.ndarray, y: np.ndarray, prior_strength: float
         return float(value), grad
 
     result = minimize(objective, prior.copy(), jac=True, method="L-BFGS-B",
-                      bounds=[(0.0, None), (None, None)])
+                      bounds=[(MIN_SLOPE, None), (None, None)])
     return Sigmoid(slope=float(result.x[0]), offset=float(result.x[1]))
