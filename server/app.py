@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("TOKEN", None)
     app.config["TOKEN"] = app.config["TOKEN"] or load_or_create_token(data_dir)
     Store.open(data_dir).close()  # create or migrate the database once, before any request
-    app.extensions["papersieve_models"] = ProfileModels(data_dir / "models")
+    app.extensions["papersieve_models"] = ProfileModels(data_dir)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

@@ -28,26 +28,34 @@ QUALITY_MIN_PER_CLASS = 5
 SAVE_DELAY_SECONDS = 2.0
 
 
+@dataclass(frozen=True)
+class PreparedCorpus:
+    """Corpus-level features fitted on `size` papers of a profile's corpus."""
+
+    features: Any
+    size: int
+
+    def outgrown_by(self, size: int) -> bool:
+        return size >= self.size * CORPUS_REFRESH_GROWTH and size - self.size >= CORPUS_REFRESH_MIN_NEW
+
+
 @dataclass
 class FittedModel:
     classifier: Any
     revision: int
     trained_at: str
     n_labels: int
+    corpus: PreparedCorpus | None
     quality: dict | None = None
-
-
-@dataclass
-class _PreparedCorpus:
-    features: Any
-    size: int
 
 
 @dataclass
 class _ProfileSlot:
     lock: threading.Lock = field(default_factory=threading.Lock)
     model: FittedModel | None = None
-    corpus: _PreparedCorpus | None = None
+    corpus: PreparedCorpus | None = None
+    started: bool = False  # a saved model has been looked for since the server started
+    refreshing: bool = False
 
 
 class ModelSaver:
@@ -109,8 +117,16 @@ class ModelSaver:
 
 
 class ProfileModels:
-    def __init__(self, models_dir: Path) -> None:
-        self.models_dir = Path(models_dir)
+    """The per-profile model cache of one server process.
+
+    A model is current while the profile's rating revision and its prepared corpus are the ones it
+    was fitted with. Fitting corpus features is slow (seconds for thousands of papers), so it is
+    done once, then redone in a background thread when the corpus has grown by a quarter; until the
+    new features are ready, models keep using the old ones."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.models_dir = self.data_dir / "models"
         self.models_dir.mkdir(parents=True, exist_ok=True)
         self.saver = ModelSaver()
         self._slots: dict[str, _ProfileSlot] = {}
@@ -136,16 +152,21 @@ class ProfileModels:
         revision = store.revision(profile)
         slot = self._slot(profile)
         with slot.lock:
-            if slot.model is not None and slot.model.revision == revision:
-                return slot.model
-            if slot.model is None:
-                slot.model = self._load_saved(profile, revision)
-                if slot.model is not None:
-                    return slot.model
+            if not slot.started:
+                slot.started = True
+                saved = self._load_saved(profile)
+                if saved is not None:
+                    slot.model, slot.corpus = saved, saved.corpus
+            model = slot.model
+            self._refresh_corpus_if_outgrown(store, profile, slot)
+            if model is not None and model.revision == revision and model.corpus is slot.corpus:
+                return model
             slot.model = self._fit(store, profile, revision, slot)
             return slot.model
 
-    def _load_saved(self, profile: str, revision: int) -> FittedModel | None:
+    def _load_saved(self, profile: str) -> FittedModel | None:
+        """The model saved by an earlier run (its corpus features stay useful even when its
+        ratings are out of date), or None when there is none or it cannot be loaded."""
         path = self.model_path(profile)
         if not path.exists():
             return None
@@ -154,34 +175,52 @@ class ProfileModels:
         except ModelLoadError as error:
             log.warning("rebuilding the model of profile %r from its ratings: %s", profile, error)
             return None
-        if meta.get("revision") != revision:
-            return None
-        return FittedModel(classifier, revision, meta.get("trained_at", ""), meta.get("n_labels", 0))
-
-    def _prepared_corpus(self, store: Store, profile: str, slot: _ProfileSlot) -> Any:
-        seen = store.profile(profile).papers_seen
-        prepared = slot.corpus
-        grown = prepared is None or (
-            seen >= prepared.size * CORPUS_REFRESH_GROWTH and seen - prepared.size >= CORPUS_REFRESH_MIN_NEW
+        corpus = PreparedCorpus(classifier.features_, int(meta.get("corpus_size", 0)))
+        return FittedModel(
+            classifier, meta.get("revision", -1), meta.get("trained_at", ""), meta.get("n_labels", 0), corpus
         )
-        if grown:
-            corpus = store.corpus(profile)
-            prepared = _PreparedCorpus(prepare_corpus(corpus[TEXT_COLUMNS]) if len(corpus) else None, seen)
-            slot.corpus = prepared
-        return prepared.features
+
+    def _refresh_corpus_if_outgrown(self, store: Store, profile: str, slot: _ProfileSlot) -> None:
+        size = store.corpus_size(profile)
+        if slot.corpus is None:
+            if size:
+                slot.corpus = PreparedCorpus(prepare_corpus(store.corpus(profile)[TEXT_COLUMNS]), size)
+        elif slot.corpus.outgrown_by(size) and not slot.refreshing:
+            slot.refreshing = True
+            threading.Thread(
+                target=self._refresh_corpus,
+                args=(profile, slot),
+                daemon=True,
+                name=f"papersieve-corpus-{profile}",
+            ).start()
+
+    def _refresh_corpus(self, profile: str, slot: _ProfileSlot) -> None:
+        """Background: fit corpus features on the grown corpus, then let the next request refit."""
+        try:
+            with Store.open(self.data_dir, setup=False) as store:
+                corpus = store.corpus(profile)
+            prepared = PreparedCorpus(prepare_corpus(corpus[TEXT_COLUMNS]), len(corpus))
+            with slot.lock:
+                slot.corpus = prepared
+        except Exception:
+            log.exception("could not refresh the corpus features of profile %r", profile)
+        finally:
+            slot.refreshing = False
 
     def _fit(self, store: Store, profile: str, revision: int, slot: _ProfileSlot) -> FittedModel | None:
         labelled = store.labelled_papers(profile)
         if labelled["label"].nunique() < 2:
             return None
-        classifier = make_classifier(corpus=self._prepared_corpus(store, profile, slot))
+        features = slot.corpus.features if slot.corpus else None
+        classifier = make_classifier(corpus=features)
         classifier.fit(labelled[TEXT_COLUMNS], labelled["label"].to_numpy())
-        model = FittedModel(classifier, revision, now(), len(labelled))
+        model = FittedModel(classifier, revision, now(), len(labelled), slot.corpus)
         meta = {
             "profile": profile,
             "revision": revision,
             "trained_at": model.trained_at,
             "n_labels": model.n_labels,
+            "corpus_size": slot.corpus.size if slot.corpus else 0,
         }
         self.saver.schedule(self.model_path(profile), classifier, meta)
         return model

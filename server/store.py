@@ -216,6 +216,15 @@ class Store:
             ["id", "title", "abstract"],
         )
 
+    def corpus_size(self, profile: str) -> int:
+        """How many papers `corpus(profile)` holds, without loading them."""
+        profile_id = self._profile_id(profile)
+        return self.db.execute(
+            """SELECT count(*) FROM (SELECT paper_id FROM seen WHERE profile_id = :pid
+                                     UNION SELECT paper_id FROM ratings WHERE profile_id = :pid)""",
+            {"pid": profile_id},
+        ).fetchone()[0]
+
     def unrated_seen(self, profile: str, limit: int) -> pd.DataFrame:
         """The most recently seen papers this profile has not rated: id, title, abstract, url."""
         profile_id = self._profile_id(profile)

@@ -46,7 +46,7 @@ def test_saver_survives_a_failed_save(tmp_path, hf_papers):
 
 
 def test_model_follows_the_ratings_revision(tmp_path, store, hf_papers):
-    models = ProfileModels(tmp_path / "models")
+    models = ProfileModels(tmp_path / "data")
     store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
     assert models.current(store, DEFAULT_PROFILE) is None
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
@@ -63,12 +63,48 @@ def test_model_follows_the_ratings_revision(tmp_path, store, hf_papers):
 def test_unloadable_saved_model_is_rebuilt_from_ratings(tmp_path, store, hf_papers, damage):
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
-    models = ProfileModels(tmp_path / "models")
+    models = ProfileModels(tmp_path / "data")
     assert models.current(store, DEFAULT_PROFILE) is not None
     models.saver.flush()
     models.model_path(DEFAULT_PROFILE).write_bytes(damage)
-    fresh = ProfileModels(tmp_path / "models")
+    fresh = ProfileModels(tmp_path / "data")
     rebuilt = fresh.current(store, DEFAULT_PROFILE)
     assert rebuilt is not None and rebuilt.n_labels == 2
     fresh.saver.flush()
     assert load_model(fresh.model_path(DEFAULT_PROFILE))[1]["revision"] == store.revision(DEFAULT_PROFILE)
+
+
+def test_grown_corpus_is_refitted_in_the_background_while_the_old_one_serves(tmp_path, store, hf_papers):
+    import time
+
+    models = ProfileModels(tmp_path / "data")
+    store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers[:10]])
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
+    first = models.current(store, DEFAULT_PROFILE)
+    assert first.corpus.size == 10
+
+    store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
+    served = models.current(store, DEFAULT_PROFILE)  # starts the refresh, answers at once
+    assert served.corpus.size in (10, len(hf_papers))
+    deadline = time.monotonic() + 60
+    while models._slot(DEFAULT_PROFILE).refreshing and time.monotonic() < deadline:
+        time.sleep(0.05)
+    refreshed = models.current(store, DEFAULT_PROFILE)
+    assert refreshed.corpus.size == len(hf_papers)
+    assert refreshed is not first and refreshed.revision == first.revision
+
+
+def test_a_restarted_server_reuses_saved_corpus_features_even_for_new_ratings(tmp_path, store, hf_papers):
+    models = ProfileModels(tmp_path / "data")
+    store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
+    models.current(store, DEFAULT_PROFILE)
+    models.saver.flush()
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[2]), 1)  # made while no server ran
+
+    restarted = ProfileModels(tmp_path / "data")
+    model = restarted.current(store, DEFAULT_PROFILE)
+    assert model.n_labels == 3
+    assert model.corpus.size == len(hf_papers)
