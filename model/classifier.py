@@ -26,6 +26,8 @@ from model.features import Encoded, PreparedCorpus, paper_texts
 from model.linear import LinearFit, fit_logistic
 
 MIN_PER_CLASS_FOR_CV = 3
+PAGE_BASE_RATE = 0.05
+TYPICAL_UP_PER_DOWN = 0.5
 SEED = 0
 
 
@@ -48,11 +50,17 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         Weigh each class's loss by n / (2 n_class).
     calibration_folds : int
         Folds for the out-of-fold decision values the probability sigmoid is fitted on.
+    page_base_rate : float or None
+        The share of papers on a digest page the reader wants ("a hundred abstracts, five of which
+        matter"). The sigmoid fitted on the ratings is calibrated to their 👍:👎 mix; its odds are
+        moved from a typical mix (one 👍 per two 👎) to this base rate, so that a score reads as the
+        chance of a 👍 on a digest page. None keeps the ratings' own scale.
     """
 
     def __init__(self, corpus: PreparedCorpus | pd.DataFrame | None = None, C: float = 1.0,
                  prior_strength: float = 10.0, latent_weight: float = 0.25, corpus_weight: float = 1.0,
-                 class_weight: str | None = "balanced", calibration_folds: int = 5) -> None:
+                 class_weight: str | None = "balanced", calibration_folds: int = 5,
+                 page_base_rate: float | None = PAGE_BASE_RATE) -> None:
         self.corpus = corpus
         self.C = C
         self.prior_strength = prior_strength
@@ -60,6 +68,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.corpus_weight = corpus_weight
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
+        self.page_base_rate = page_base_rate
 
     # --- fitting ---------------------------------------------------------------------------------
 
@@ -74,7 +83,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.coef_ = solution.term_coef
         self.latent_coef_ = solution.dense_coef
         self.intercept_ = solution.intercept
-        self.calibrator_ = self._fit_calibrator(terms, latent, labels, solution)
+        calibrator = self._fit_calibrator(terms, latent, labels, solution)
+        self.calibrator_ = self._shift_to_page_base_rate(calibrator)
         self.classes_ = np.array([0, 1])
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
         self.latent_term_weights_ = self._latent_term_weights()
@@ -113,6 +123,18 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
             fold = self._solve(terms[train], latent[train], labels[train])
             out_of_fold[test] = fold.decision(terms[test], latent[test])
         return fit_sigmoid(out_of_fold, labels)
+
+    def _shift_to_page_base_rate(self, sigmoid: Sigmoid) -> Sigmoid:
+        """Move the odds from a typical ratings mix (one 👍 per two 👎) to a page's base rate.
+
+        The shift is a constant, not the reader's own 👍:👎 ratio: with the ratio, one more 👎
+        could raise that very paper's score (the whole page's odds move up with the ratio)."""
+        if self.page_base_rate is None:
+            return sigmoid
+        if not 0 < self.page_base_rate < 1:
+            raise ValueError(f"page_base_rate must be between 0 and 1, not {self.page_base_rate!r}")
+        shift = np.log(self.page_base_rate / (1 - self.page_base_rate)) - np.log(TYPICAL_UP_PER_DOWN)
+        return Sigmoid(slope=sigmoid.slope, offset=sigmoid.offset + float(shift))
 
     def _latent_term_weights(self) -> np.ndarray:
         """Latent weights mapped back onto the term columns: V^T u (zero outside the SVD's columns)."""

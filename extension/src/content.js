@@ -189,18 +189,25 @@
         ? `Not ranked yet: rate ${needed} more paper${needed === 1 ? "" : "s"} with the thumbs.`
         : "Not ranked yet: rate some papers up and some down.";
     }
-    const lines = [`Score ${Math.round(entry.score * 100)} / 100`];
+    const lines = [`Score ${formatScore(entry.score)} / 100`];
     if (entry.reasons.length > 0) lines.push(`↑ ${entry.reasons.join(", ")}`);
     if (entry.reasonsAgainst.length > 0) lines.push(`↓ ${entry.reasonsAgainst.join(", ")}`);
     return lines.join("\n");
+  }
+
+  /** A score (0..1) as a percentage: one decimal below 10, where most papers of a page are. */
+  function formatScore(score) {
+    const percent = score * 100;
+    return percent < 9.95 ? percent.toFixed(1) : String(Math.round(percent));
   }
 
   function updateBar(bar, record, verdict) {
     const [badge, reasons, up, down] = bar.children;
     const entry = record.entry;
     const scored = Boolean(page.meta && page.meta.ready && entry && typeof entry.score === "number");
-    const text = scored ? String(Math.round(entry.score * 100)) : "–";
+    const text = scored ? formatScore(entry.score) : "–";
     setText(badge, text);
+    setAttribute(badge, "data-score", scored ? String(entry.score) : "");
     setAttribute(badge, "aria-label", scored ? `papersieve score ${text} of 100` : "papersieve: not ranked yet");
     setAttribute(badge, "class", `papersieve-badge papersieve-badge-${verdict}`);
     setText(reasons, reasonsText(entry, scored));

@@ -11,12 +11,13 @@ SUMMARY = "[data-papersieve=summary]"
 READ_CARDS_JS = """() => Array.from(document.querySelectorAll('[data-papersieve=bar]')).map((bar) => {
   const card = bar.parentElement;
   const [up, down] = bar.querySelectorAll('button.papersieve-vote');
-  const badge = bar.querySelector('.papersieve-badge').textContent;
+  const badgeElement = bar.querySelector('.papersieve-badge');
+  const badge = badgeElement.textContent;
   const mark = ['high', 'dim', 'hide'].find((m) => card.classList.contains('papersieve-' + m)) || 'plain';
   return {
     id: bar.dataset.paperId,
     badge,
-    score: /^[0-9]+$/.test(badge) ? Number(badge) : null,
+    score: badgeElement.dataset.score ? Number(badgeElement.dataset.score) * 100 : null,  // exact, in %
     up: up.getAttribute('aria-pressed') === 'true',
     down: down.getAttribute('aria-pressed') === 'true',
     mark,
@@ -45,7 +46,7 @@ def wait_for_scores(page: Any, count: int, timeout: float = 15000) -> None:
     page.wait_for_function(
         """(n) => {
           const badges = document.querySelectorAll('[data-papersieve=bar] .papersieve-badge');
-          return badges.length === n && Array.from(badges).every((b) => /^[0-9]+$/.test(b.textContent));
+          return badges.length === n && Array.from(badges).every((b) => /^[0-9]+(\\.[0-9])?$/.test(b.textContent));
         }""",
         arg=count,
         timeout=timeout,

@@ -34,3 +34,30 @@ def test_sigmoid_sharpens_with_more_evidence():
     decision = np.r_[rng.normal(2, 1, 200), rng.normal(-2, 1, 200)]
     many = fit_sigmoid(decision, np.r_[np.ones(200, int), np.zeros(200, int)])
     assert few(np.array([1.0]))[0] < many(np.array([1.0]))[0] < 1
+
+
+def test_probabilities_follow_the_page_base_rate_not_the_ratings_mix(hf_papers, prepared):
+    """Scores are P(👍) on a page (about 5% wanted), not at the ratings' 1:1 mix; still monotone."""
+    train = hf_papers.iloc[:12]
+    balanced = make_classifier(corpus=prepared).fit(train, [1, 0] * 6)
+    unshifted = make_classifier(corpus=prepared).set_params(page_base_rate=None).fit(train, [1, 0] * 6)
+    page = hf_papers.iloc[12:]
+    shifted_mean = balanced.predict_proba(page)[:, 1].mean()
+    assert shifted_mean < unshifted.predict_proba(page)[:, 1].mean()
+    assert 0.005 < shifted_mean < 0.2
+    order = np.argsort(balanced.decision_function(page))
+    assert np.all(np.diff(balanced.predict_proba(page)[:, 1][order]) >= 0)
+
+
+def test_a_thumbs_down_lowers_and_a_thumbs_up_raises_that_papers_score(hf_papers, prepared):
+    """What a reader sees after a click: the paper they rated moves the way they voted."""
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        order = rng.permutation(len(hf_papers))
+        seeds, target = list(order[:4]), int(order[10])
+        before = make_classifier(corpus=prepared).fit(hf_papers.iloc[seeds], [1, 0, 1, 0])
+        page = hf_papers.iloc[[target]]
+        score = before.predict_proba(page)[0, 1]
+        for vote, direction in ((0, -1), (1, 1)):
+            after = make_classifier(corpus=prepared).fit(hf_papers.iloc[[*seeds, target]], [1, 0, 1, 0, vote])
+            assert np.sign(after.predict_proba(page)[0, 1] - score) == direction

@@ -24,7 +24,7 @@ def test_a_single_up_and_a_single_down_are_enough(hf_papers, prepared):
     clf = make_classifier(corpus=prepared).fit(hf_papers.iloc[[0, 1]], [1, 0])
     _scores_are_probabilities(clf, hf_papers)
     proba = clf.predict_proba(hf_papers.iloc[[0, 1]])[:, 1]
-    assert proba[0] > 0.5 > proba[1]
+    assert proba[0] > 0.05 > proba[1]  # above / below the page base rate
     assert proba[0] < 0.95  # two labels do not justify certainty
 
 

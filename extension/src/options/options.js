@@ -14,8 +14,8 @@ function say(id, ok, message) {
 function fill(settings, sites) {
   $("server-url").value = settings.serverUrl;
   $("token").value = settings.token;
-  $("highlight-above").value = Math.round(settings.highlightAbove * 100);
-  $("dim-below").value = Math.round(settings.dimBelow * 100);
+  $("highlight-above").value = Math.round(settings.highlightAbove * 1000) / 10;
+  $("dim-below").value = Math.round(settings.dimBelow * 1000) / 10;
   for (const radio of document.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === settings.mode;
   const fieldset = $("sites");
   fieldset.querySelectorAll("label").forEach((label) => label.remove());

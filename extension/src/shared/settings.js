@@ -12,8 +12,8 @@ export const DEFAULT_SETTINGS = Object.freeze({
   serverUrl: "http://127.0.0.1:8417",
   token: "",
   profile: "default",
-  highlightAbove: 0.7,
-  dimBelow: 0.3,
+  highlightAbove: 0.1, // scores are calibrated P(👍) on a page where ~5% matter: 10% is twice the odds
+  dimBelow: 0.015,
   mode: "dim",
   pausedSites: Object.freeze({}),
 });
