@@ -26,6 +26,7 @@ from model.features import Encoded, PreparedCorpus, paper_texts
 from model.linear import LinearFit, fit_logistic
 
 MIN_PER_CLASS_FOR_CV = 3
+FEWER_FOLDS_FROM = 50
 PAGE_BASE_RATE = 0.05
 TYPICAL_UP_PER_DOWN = 0.5
 SEED = 0
@@ -115,6 +116,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
                         solution: LinearFit) -> Sigmoid:
         smallest_class = int(np.bincount(labels, minlength=2).min())
         folds = min(self.calibration_folds, smallest_class)
+        if smallest_class >= FEWER_FOLDS_FROM:  # plenty of out-of-fold values either way; refits stay fast
+            folds = min(folds, 3)
         if folds < 2 or smallest_class < MIN_PER_CLASS_FOR_CV:
             return fit_sigmoid(solution.decision(terms, latent), labels)
         out_of_fold = np.empty(len(labels))
