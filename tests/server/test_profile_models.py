@@ -108,3 +108,16 @@ def test_a_restarted_server_reuses_saved_corpus_features_even_for_new_ratings(tm
     model = restarted.current(store, DEFAULT_PROFILE)
     assert model.n_labels == 3
     assert model.corpus.size == len(hf_papers)
+
+
+def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(hf_papers, monkeypatch):
+    import server.profile_models as profile_models
+
+    corpus = pd.DataFrame(hf_papers)[["title", "abstract"]]
+    in_process = profile_models.prepare_corpus_isolated(corpus)
+    monkeypatch.setattr(profile_models, "IN_PROCESS_MAX_PAPERS", 10)
+    in_child = profile_models.prepare_corpus_isolated(corpus)
+    labels = [1, 0] * 6
+    scores = [make_classifier(corpus=prepared).fit(corpus.iloc[:12], labels).predict_proba(corpus)[:, 1]
+              for prepared in (in_process, in_child)]
+    assert scores[0] == pytest.approx(scores[1], abs=1e-9)
