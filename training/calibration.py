@@ -1,7 +1,7 @@
 """Calibration of our probabilities on the replay pages: Brier score and a reliability diagram.
 
 A page holds 5 relevant papers in 100 (base rate 5%) while training holds 1 thumbs-up per 2
-thumbs-downs (33%), so a classifier calibrated on its training labels over-predicts here; the
+thumbs-downs (33%): a classifier calibrated on its training labels alone over-predicts here. The
 table shows the mean probability beside the observed rate and the Brier score of always saying 5%.
 """
 

@@ -248,9 +248,9 @@ def short(method: str) -> str:
 
 def calibration_section(results: dict[str, VariantResult], settings: ReplaySettings, report: Report) -> str:
     parts = ["Brier score of ours' P(thumbs-up) on every page paper (pooled over users), beside the Brier "
-             "score of always predicting the page's base rate. Training sets hold 1 thumbs-up per 2 "
-             "thumbs-downs, pages 5 relevant per 100, so probabilities calibrated to the training labels run "
-             "high on a page; ranking is unaffected."]
+             "score of always predicting the page's base rate (5 relevant in 100), and the mean predicted "
+             "probability beside the observed rate. Training sets hold 1 thumbs-up per 2 thumbs-downs, so a "
+             "model calibrated to its training labels alone would over-predict on a page."]
     for variant, result in results.items():
         plot = report.plot_path(f"reliability-{variant}.png")
         if plot is not None:
