@@ -184,12 +184,9 @@ class ProfileModels:
         )
 
     def _refresh_corpus_if_outgrown(self, store: Store, profile: str, slot: _ProfileSlot) -> None:
-        size = store.corpus_size(profile)
         if slot.corpus is None:
-            if size:
-                corpus = store.corpus(profile)[TEXT_COLUMNS]
-                slot.corpus = PreparedCorpus(prepare_corpus_isolated(corpus), size)
-        elif slot.corpus.outgrown_by(size) and not slot.refreshing:
+            slot.corpus = prepare_profile_corpus(self.data_dir, profile)
+        elif slot.corpus.outgrown_by(store.corpus_size(profile)) and not slot.refreshing:
             slot.refreshing = True
             threading.Thread(
                 target=self._refresh_corpus,
@@ -201,9 +198,7 @@ class ProfileModels:
     def _refresh_corpus(self, profile: str, slot: _ProfileSlot) -> None:
         """Background: fit corpus features on the grown corpus, then let the next request refit."""
         try:
-            with Store.open(self.data_dir, setup=False) as store:
-                corpus = store.corpus(profile)
-            prepared = PreparedCorpus(prepare_corpus_isolated(corpus[TEXT_COLUMNS]), len(corpus))
+            prepared = prepare_profile_corpus(self.data_dir, profile)
             with slot.lock:
                 slot.corpus = prepared
         except Exception:
@@ -239,15 +234,29 @@ class ProfileModels:
         return model.quality or None
 
 
-def prepare_corpus_isolated(corpus: pd.DataFrame) -> Any:
-    """Fit corpus features; a large corpus in a child process, so that the fit's memory peak (the
-    whole word-pair vocabulary before pruning, hundreds of MB for 20,000 papers) leaves with it
-    instead of staying in the server's heap. Small corpora are quicker in this process."""
-    if len(corpus) <= IN_PROCESS_MAX_PAPERS:
-        return prepare_corpus(corpus)
+def prepare_profile_corpus(data_dir: Path, profile: str) -> PreparedCorpus | None:
+    """Fit corpus features on everything a profile has seen or rated; None for an empty corpus.
+
+    A large corpus is read and fitted in a child process, so that neither the corpus's text nor the
+    fit's memory peak (the whole word-pair vocabulary before pruning, hundreds of MB for 20,000
+    papers) ever lands in the server's heap; only the fitted features come back."""
+    with Store.open(data_dir, setup=False) as store:
+        size = store.corpus_size(profile)
+        if size <= IN_PROCESS_MAX_PAPERS:
+            return _prepare_from_store(store, profile)
     context = multiprocessing.get_context("spawn")  # never fork a multi-threaded server
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(prepare_corpus, corpus).result()
+        return pool.submit(_prepare_in_child, data_dir, profile).result()
+
+
+def _prepare_from_store(store: Store, profile: str) -> PreparedCorpus | None:
+    corpus = store.corpus(profile)
+    return PreparedCorpus(prepare_corpus(corpus[TEXT_COLUMNS]), len(corpus)) if len(corpus) else None
+
+
+def _prepare_in_child(data_dir: Path, profile: str) -> PreparedCorpus | None:
+    with Store.open(data_dir, setup=False) as store:
+        return _prepare_from_store(store, profile)
 
 
 def cross_validated_quality(classifier: Any, labelled: pd.DataFrame, folds: int = 5) -> dict:

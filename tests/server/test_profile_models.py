@@ -110,14 +110,22 @@ def test_a_restarted_server_reuses_saved_corpus_features_even_for_new_ratings(tm
     assert model.corpus.size == len(hf_papers)
 
 
-def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(hf_papers, monkeypatch):
+def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(
+    tmp_path, store, hf_papers, monkeypatch
+):
     import server.profile_models as profile_models
 
-    corpus = pd.DataFrame(hf_papers)[["title", "abstract"]]
-    in_process = profile_models.prepare_corpus_isolated(corpus)
+    store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
+    data_dir = tmp_path / "data"
+    in_process = profile_models.prepare_profile_corpus(data_dir, DEFAULT_PROFILE)
     monkeypatch.setattr(profile_models, "IN_PROCESS_MAX_PAPERS", 10)
-    in_child = profile_models.prepare_corpus_isolated(corpus)
-    labels = [1, 0] * 6
-    scores = [make_classifier(corpus=prepared).fit(corpus.iloc[:12], labels).predict_proba(corpus)[:, 1]
-              for prepared in (in_process, in_child)]
+    in_child = profile_models.prepare_profile_corpus(data_dir, DEFAULT_PROFILE)
+    assert in_process.size == in_child.size == len(hf_papers)
+    corpus = pd.DataFrame(hf_papers)[["title", "abstract"]]
+    scores = [
+        make_classifier(corpus=prepared.features)
+        .fit(corpus.iloc[:12], [1, 0] * 6)
+        .predict_proba(corpus)[:, 1]
+        for prepared in (in_process, in_child)
+    ]
     assert scores[0] == pytest.approx(scores[1], abs=1e-9)
