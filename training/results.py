@@ -6,7 +6,10 @@ import re
 from pathlib import Path
 
 RESULTS_PATH = Path(__file__).resolve().parent / "RESULTS.md"
-HEADER = "# papersieve: measured numbers\n\nEvery section below is written by the script it names; rerun it to refresh.\n"
+HEADER = (
+    "# papersieve: measured numbers\n\n"
+    "Every section below is written by the script it names; rerun it to refresh.\n"
+)
 
 
 def write_section(name: str, markdown: str, path: Path = RESULTS_PATH) -> None:

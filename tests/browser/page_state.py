@@ -46,7 +46,8 @@ def wait_for_scores(page: Any, count: int, timeout: float = 15000) -> None:
     page.wait_for_function(
         """(n) => {
           const badges = document.querySelectorAll('[data-papersieve=bar] .papersieve-badge');
-          return badges.length === n && Array.from(badges).every((b) => /^[0-9]+(\\.[0-9])?$/.test(b.textContent));
+          const numeric = (badge) => /^[0-9]+(\\.[0-9])?$/.test(badge.textContent);
+          return badges.length === n && Array.from(badges).every(numeric);
         }""",
         arg=count,
         timeout=timeout,

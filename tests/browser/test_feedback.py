@@ -26,16 +26,22 @@ def server_ratings(server, profile) -> dict[str, int]:
     return {r["paper"]["id"]: r["rating"] for r in reply["ratings"]}
 
 
-def badge_of(page, paper_id) -> int:
-    return ps.scores(page)[paper_id]
-
-
-def test_thumbs_change_the_next_scores_and_a_second_click_undoes(browser, server, profile):
+def open_ranked_listing(browser, server, profile):
+    """An arXiv listing of 20 real papers, ranked by a model seeded with 4 ratings of other papers."""
     papers = s.expertise_papers(40)
     seed_ratings(server, profile, papers)
     shown = papers[4:24]
     page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
     ps.wait_for_scores(page, len(shown))
+    return page, shown
+
+
+def badge_of(page, paper_id) -> float:
+    return ps.scores(page)[paper_id]
+
+
+def test_thumbs_change_the_next_scores_and_a_second_click_undoes(browser, server, profile):
+    page, shown = open_ranked_listing(browser, server, profile)
     first = ps.scores(page)
     paper, other = shown[2], shown[7]
 
@@ -66,11 +72,7 @@ def test_thumbs_change_the_next_scores_and_a_second_click_undoes(browser, server
 
 
 def test_hidden_cards_are_counted_and_can_be_shown_again(browser, server, profile):
-    papers = s.expertise_papers(40)
-    seed_ratings(server, profile, papers)
-    shown = papers[4:24]
-    page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
-    ps.wait_for_scores(page, len(shown))
+    page, shown = open_ranked_listing(browser, server, profile)
     scores = sorted(ps.scores(page).values())
     cut = scores[len(scores) // 2] / 100  # about half the page falls below this
 
