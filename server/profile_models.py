@@ -184,9 +184,12 @@ class ProfileModels:
         )
 
     def _refresh_corpus_if_outgrown(self, store: Store, profile: str, slot: _ProfileSlot) -> None:
-        if slot.corpus is None:
+        """Fit corpus features now when that is quick, else in the background; until a large
+        corpus is ready, models are fitted on the rated papers alone and refitted when it is."""
+        size = store.corpus_size(profile)
+        if slot.corpus is None and 0 < size <= IN_PROCESS_MAX_PAPERS:
             slot.corpus = prepare_profile_corpus(self.data_dir, profile)
-        elif slot.corpus.outgrown_by(store.corpus_size(profile)) and not slot.refreshing:
+        elif (slot.corpus is None or slot.corpus.outgrown_by(size)) and size and not slot.refreshing:
             slot.refreshing = True
             threading.Thread(
                 target=self._refresh_corpus,

@@ -129,3 +129,22 @@ def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(
         for prepared in (in_process, in_child)
     ]
     assert scores[0] == pytest.approx(scores[1], abs=1e-9)
+
+
+def test_a_large_first_corpus_is_prepared_in_the_background(tmp_path, store, hf_papers, monkeypatch):
+    import time
+
+    import server.profile_models as profile_models
+
+    monkeypatch.setattr(profile_models, "IN_PROCESS_MAX_PAPERS", 10)
+    models = ProfileModels(tmp_path / "data")
+    store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
+    store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
+    first = models.current(store, DEFAULT_PROFILE)  # answers at once, from the rated papers alone
+    assert first is not None
+    deadline = time.monotonic() + 120
+    while models._slot(DEFAULT_PROFILE).refreshing and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ready = models.current(store, DEFAULT_PROFILE)
+    assert ready.corpus is not None and ready.corpus.size == len(hf_papers)
