@@ -64,9 +64,14 @@ def own_command() -> str:
 
 
 def command_serve(args: argparse.Namespace) -> int:
+    from threadpoolctl import threadpool_limits
     from waitress import create_server
 
     from server.app import create_app
+
+    # One BLAS thread: requests run in parallel threads on a laptop's few cores, and BLAS's own
+    # threads fighting them for a core made corpus fits up to 30 times slower.
+    threadpool_limits(limits=1)
 
     if args.host not in LOOPBACK_HOSTS:
         raise CommandError(

@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from model import ModelLoadError, load_model, make_classifier, prepare_corpus, save_model
 from server.store import Store, now
@@ -258,7 +259,8 @@ def _prepare_from_store(store: Store, profile: str) -> PreparedCorpus | None:
 
 
 def _prepare_in_child(data_dir: Path, profile: str) -> PreparedCorpus | None:
-    with Store.open(data_dir, setup=False) as store:
+    """In the child process: one BLAS thread, to leave the other cores to the server."""
+    with threadpool_limits(limits=1), Store.open(data_dir, setup=False) as store:
         return _prepare_from_store(store, profile)
 
 
