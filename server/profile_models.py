@@ -228,6 +228,11 @@ class ProfileModels:
         self.saver.schedule(self.model_path(profile), classifier, meta)
         return model
 
+    def corpus_state(self, profile: str) -> dict[str, int | bool]:
+        """How many papers the profile's corpus features were fitted on, and whether a refit runs."""
+        slot = self._slot(profile)
+        return {"papers": slot.corpus.size if slot.corpus else 0, "updating": slot.refreshing}
+
     def quality(self, store: Store, profile: str) -> dict | None:
         """Cross-validated ranking quality on the profile's own ratings, once it has enough of them."""
         model = self.current(store, profile)

@@ -87,6 +87,17 @@ def rate_in_bulk(server: LiveServer, ratings: list[tuple[dict, int]]) -> None:
     expect_ok(server.request("POST", "/profiles/default/import", records))
 
 
+def wait_for_corpus_features(server: LiveServer, timeout: float = 300) -> None:
+    """Until no corpus-feature fit runs in the background: measure the steady state, not the
+    minutes after a first large corpus (the model then fits on the rated papers alone)."""
+    deadline = time.monotonic() + timeout
+    while expect_ok(server.request("GET", "/profiles/default"))["model"]["corpus_features"]["updating"]:
+        if time.monotonic() > deadline:
+            raise SystemExit("corpus features still fitting after 5 minutes")
+        time.sleep(0.2)
+    expect_ok(server.request("POST", "/score", {"papers": hf_trending_papers()}))  # refit on them
+
+
 def feedback_to_rescore(
     server: LiveServer, page: list[dict], probe: dict, repeats: int
 ) -> tuple[float, float]:
@@ -140,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 rate_in_bulk(server, [(p, 1) for p in ups] + [(p, -1) for p in downs])
                 rated = level
                 first = timed(lambda: expect_ok(server.request("POST", "/score", {"papers": page})))
+                wait_for_corpus_features(server)
                 p50, p95 = feedback_to_rescore(server, page, page[0], repeats=max(10, args.repeats // 5))
                 rows.append(
                     (

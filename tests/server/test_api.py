@@ -83,6 +83,7 @@ def test_profiles_are_created_listed_shown_and_deleted(api, hf_papers):
     assert shown["labels"] == {"up": 6, "down": 6}
     assert shown["model"]["ready"] is True
     assert shown["model"]["trained_at"]
+    assert shown["model"]["corpus_features"] == {"papers": 12, "updating": False}
     assert shown["model"]["quality"]["folds"] == 5
     assert 0.0 <= shown["model"]["quality"]["mean"] <= 1.0
     assert shown["top_terms"]["for"] and shown["top_terms"]["against"]
