@@ -178,7 +178,7 @@ def show_profile(profile: str) -> Any:
             "model": {
                 "ready": model is not None,
                 "trained_at": model.trained_at if model else None,
-                "quality": models.quality(store, profile) if model else None,
+                "quality": models.quality(model, store, profile) if model else None,
                 "corpus_features": models.corpus_state(profile),
             },
             "top_terms": top_terms,

@@ -30,6 +30,7 @@ CORPUS_REFRESH_MIN_NEW = 50
 QUALITY_MIN_PER_CLASS = 5
 SAVE_DELAY_SECONDS = 2.0
 IN_PROCESS_MAX_PAPERS = 2_000
+CORPUS_CHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class _ProfileSlot:
     corpus: PreparedCorpus | None = None
     started: bool = False  # a saved model has been looked for since the server started
     refreshing: bool = False
+    corpus_checked_at: float = float("-inf")  # time.monotonic() of the last corpus growth check
 
 
 class ModelSaver:
@@ -128,8 +130,9 @@ class ProfileModels:
     done once, then redone in a background thread when the corpus has grown by a quarter; until the
     new features are ready, models keep using the old ones."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, corpus_check_seconds: float = CORPUS_CHECK_SECONDS) -> None:
         self.data_dir = Path(data_dir)
+        self.corpus_check_seconds = corpus_check_seconds
         self.models_dir = self.data_dir / "models"
         self.models_dir.mkdir(parents=True, exist_ok=True)
         self.saver = ModelSaver()
@@ -186,7 +189,16 @@ class ProfileModels:
 
     def _refresh_corpus_if_outgrown(self, store: Store, profile: str, slot: _ProfileSlot) -> None:
         """Fit corpus features now when that is quick, else in the background; until a large
-        corpus is ready, models are fitted on the rated papers alone and refitted when it is."""
+        corpus is ready, models are fitted on the rated papers alone and refitted when it is.
+
+        Counting the corpus costs milliseconds at 20,000 papers, so once features exist the growth
+        check runs at most every `corpus_check_seconds`, not on every request."""
+        now_monotonic = time.monotonic()
+        if slot.refreshing or (
+            slot.corpus is not None and now_monotonic - slot.corpus_checked_at < self.corpus_check_seconds
+        ):
+            return
+        slot.corpus_checked_at = now_monotonic
         size = store.corpus_size(profile)
         if slot.corpus is None and 0 < size <= IN_PROCESS_MAX_PAPERS:
             slot.corpus = prepare_profile_corpus(self.data_dir, profile)
@@ -233,11 +245,10 @@ class ProfileModels:
         slot = self._slot(profile)
         return {"papers": slot.corpus.size if slot.corpus else 0, "updating": slot.refreshing}
 
-    def quality(self, store: Store, profile: str) -> dict | None:
-        """Cross-validated ranking quality on the profile's own ratings, once it has enough of them."""
-        model = self.current(store, profile)
-        if model is None:
-            return None
+    @staticmethod
+    def quality(model: FittedModel, store: Store, profile: str) -> dict | None:
+        """Cross-validated ranking quality of this model on the profile's own ratings, once it has
+        enough of them (computed once per model)."""
         if model.quality is None:
             model.quality = cross_validated_quality(model.classifier, store.labelled_papers(profile))
         return model.quality or None

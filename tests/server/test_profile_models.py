@@ -77,7 +77,7 @@ def test_unloadable_saved_model_is_rebuilt_from_ratings(tmp_path, store, hf_pape
 def test_grown_corpus_is_refitted_in_the_background_while_the_old_one_serves(tmp_path, store, hf_papers):
     import time
 
-    models = ProfileModels(tmp_path / "data")
+    models = ProfileModels(tmp_path / "data", corpus_check_seconds=0)
     store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers[:10]])
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
@@ -137,7 +137,7 @@ def test_a_large_first_corpus_is_prepared_in_the_background(tmp_path, store, hf_
     import server.profile_models as profile_models
 
     monkeypatch.setattr(profile_models, "IN_PROCESS_MAX_PAPERS", 10)
-    models = ProfileModels(tmp_path / "data")
+    models = ProfileModels(tmp_path / "data", corpus_check_seconds=0)
     store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[1]), -1)
