@@ -13,7 +13,7 @@ from pathlib import Path
 
 from server import __version__
 from server.auth import LOOPBACK_HOSTS, load_or_create_token, token_path
-from server.config import DATA_DIR_ENV, DEFAULT_HOST, DEFAULT_PORT, resolve_data_dir
+from server.config import DATA_DIR_ENV, DEFAULT_HOST, DEFAULT_PORT, resolve_data_dir, saved_model_path
 from server.label_formats import (
     EXPORT_FORMATS,
     FORMAT_BY_SUFFIX,
@@ -147,8 +147,7 @@ def command_profiles(args: argparse.Namespace) -> int:
             if args.name == DEFAULT_PROFILE:
                 raise CommandError("the 'default' profile cannot be deleted")
             store.delete_profile(check_profile_name(args.name))
-            data_dir = resolve_data_dir(args.data_dir)
-            (data_dir / "models" / f"{args.name}.joblib").unlink(missing_ok=True)
+            saved_model_path(resolve_data_dir(args.data_dir), args.name).unlink(missing_ok=True)
             print(f"deleted profile {args.name!r} and its ratings")
     return 0
 

@@ -19,3 +19,8 @@ def resolve_data_dir(explicit: str | Path | None) -> Path:
     if os.environ.get(DATA_DIR_ENV):
         return Path(os.environ[DATA_DIR_ENV]).expanduser()
     return Path(user_data_dir("papersieve", appauthor=False))
+
+
+def saved_model_path(data_dir: Path, profile: str) -> Path:
+    """Where a profile's model is saved (profile names are safe file names: see validation)."""
+    return Path(data_dir) / "models" / f"{profile}.joblib"

@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from model import ModelLoadError, load_model, make_classifier, prepare_corpus, save_model
+from server.config import saved_model_path
 from server.store import Store, now
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class ProfileModels:
             return self._slots.setdefault(profile, _ProfileSlot())
 
     def model_path(self, profile: str) -> Path:
-        return self.models_dir / f"{profile}.joblib"
+        return saved_model_path(self.data_dir, profile)
 
     def forget(self, profile: str) -> None:
         """Drop a deleted profile's cached and saved model."""
