@@ -29,6 +29,13 @@ class CommandError(Exception):
     """A failure to report as one line on stderr with a non-zero exit code."""
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
@@ -223,7 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default=DEFAULT_HOST, help="loopback address to listen on (default: %(default)s)"
     )
     serve.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s; 0 picks a free one)"
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help="port (default: %(default)s; 0 picks a free one)",
     )
     add_data_dir(serve)
     serve.set_defaults(run=command_serve)

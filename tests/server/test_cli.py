@@ -119,6 +119,8 @@ def test_import_from_stdin_as_arxiv_ids(tmp_path):
         (["serve", "--host", "0.0.0.0"], 1, "not a loopback address"),
         (["profiles", "create"], 2, "needs a profile name"),
         (["frobnicate"], 2, "invalid choice"),
+        (["serve", "--port", "99999"], 2, "not a port number"),
+        (["serve", "--port", "abc"], 2, "not a port number"),
     ],
 )
 def test_bad_input_gets_a_message_and_an_exit_code_never_a_traceback(tmp_path, args, code, message):
