@@ -162,6 +162,10 @@ def command_profiles(args: argparse.Namespace) -> int:
 # --- import, export ------------------------------------------------------------------------------
 
 
+def ratings_count(count: int) -> str:
+    return f"{count} rating" if count == 1 else f"{count} ratings"
+
+
 def command_import(args: argparse.Namespace) -> int:
     fmt = args.format or FORMAT_BY_SUFFIX.get(Path(args.file).suffix.lower())
     if fmt is None:
@@ -176,7 +180,7 @@ def command_import(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         count = store.import_ratings(check_profile_name(args.profile), rated)
         labels = store.label_counts(args.profile)
-    print(f"imported {count} ratings into {args.profile!r} (now 👍 {labels.up}, 👎 {labels.down})")
+    print(f"imported {ratings_count(count)} into {args.profile!r} (now 👍 {labels.up}, 👎 {labels.down})")
     return 0
 
 
@@ -197,7 +201,7 @@ def command_export(args: argparse.Namespace) -> int:
             tmp.replace(output)
         except OSError as error:
             raise CommandError(f"cannot write {output}: {error}") from None
-        print(f"exported {len(ratings)} ratings of {profile!r} to {output}", file=sys.stderr)
+        print(f"exported {ratings_count(len(ratings))} of {profile!r} to {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
