@@ -31,7 +31,7 @@ from sklearn.preprocessing import normalize
 TEXT_COLUMNS = ("title", "abstract")
 IDF_POWER = 2.5
 MAX_DF = 0.1
-LATENT_DIMENSIONS = 256
+LATENT_DIMENSIONS = 128
 LATENT_MIN_DOCUMENTS = 20
 TERM_LIMIT = 10_000
 EXACT_SVD_MAX_DOCUMENTS = 1_500
