@@ -79,7 +79,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, not {self.class_weight!r}")
         self.features_ = resolve_corpus(self.corpus, papers)
-        terms, latent = self._blocks(self.features_.encode(papers))
+        encoded = self.features_.encode(papers)
+        terms, latent = self._blocks(encoded)
         solution = self._solve(terms, latent, labels)
         self.coef_ = solution.term_coef
         self.latent_coef_ = solution.dense_coef
@@ -90,6 +91,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
         self.latent_term_weights_ = self._latent_term_weights()
         self.term_weights_ = self.coef_ + self.latent_term_weights_
+        self.liked_terms_ = _columns_used(encoded.own[labels == 1])
+        self.disliked_terms_ = _columns_used(encoded.own[labels == 0])
         return self
 
     def _blocks(self, encoded: Encoded) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -172,14 +175,16 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
     def explain(self, X: pd.DataFrame, top_k: int = 5) -> list[dict[str, list[str]]]:
         """Per paper, its own terms that pushed its score up / down most for this reader."""
         encoded = self._encode(X)
-        return explain_rows(encoded.terms, self._contributions(encoded), self.features_, top_k)
+        return explain_rows(encoded.own, self._contributions(encoded, encoded.own), self.features_, top_k)
 
-    def _contributions(self, encoded: Encoded) -> np.ndarray:
-        """Each stored term's exact share of the decision value (aligned with terms.data).
+    def _contributions(self, encoded: Encoded, rows: sp.csr_matrix | None = None) -> np.ndarray:
+        """Each stored term's exact share of the decision value (aligned with rows.data), for the
+        expanded rows (default: the shares add up to the decision value less the intercept) or for
+        a part of them such as the paper's own terms (encoded.own).
 
         Term part: t_j w_j. Latent part: z(x) . u = sum_j t_j (V^T u)_j / ||t V^T||, so term j
         carries t_j (V^T u)_j / ||t V^T|| of it."""
-        rows = encoded.terms
+        rows = encoded.terms if rows is None else rows
         norms = encoded.latent_norms
         inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
         row_of_entry = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
@@ -187,14 +192,20 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         return rows.data * (self.coef_[rows.indices] + latent_weights)
 
     def top_terms(self, k: int = 15) -> dict[str, list[str]]:
-        """The profile's strongest terms for and against."""
+        """The profile's strongest terms for (among the 👍 papers' words) and against (among the 👎
+        papers' words)."""
         check_is_fitted(self)
-        return strongest_terms(self.term_weights_, self.features_, k)
+        return strongest_terms(self.term_weights_, self.features_, k, self.liked_terms_, self.disliked_terms_)
 
     def suggestion_order(self, X: pd.DataFrame) -> np.ndarray:
         """Indices of X, most informative to rate first (probability closest to 1/2)."""
         uncertainty = np.abs(self.predict_proba(X)[:, 1] - 0.5)
         return np.argsort(uncertainty, kind="stable")
+
+
+def _columns_used(rows: sp.csr_matrix) -> np.ndarray:
+    """Boolean mask of the term columns that occur in any of the rows."""
+    return np.bincount(rows.indices, minlength=rows.shape[1]) > 0
 
 
 def _as_papers(X: pd.DataFrame) -> pd.DataFrame:

@@ -35,14 +35,19 @@ def _top_per_row(rows: sp.csr_matrix, row_of_entry: np.ndarray, values: np.ndarr
     return [names[bounds[i]:bounds[i + 1]] for i in range(rows.shape[0])]
 
 
-def strongest_terms(weights: np.ndarray, features: PreparedCorpus, k: int) -> dict[str, list[str]]:
-    """The readable terms with the largest positive and negative weights."""
-    readable = np.flatnonzero(features.readable & (weights != 0))
-    order = readable[np.argsort(-weights[readable], kind="stable")]
-    positive = order[weights[order] > 0][: 4 * k]
-    negative = order[weights[order] < 0][::-1][: 4 * k]
+def strongest_terms(weights: np.ndarray, features: PreparedCorpus, k: int, for_columns: np.ndarray,
+                    against_columns: np.ndarray) -> dict[str, list[str]]:
+    """The readable terms with the largest positive weights among `for_columns` (a boolean mask)
+    and with the largest negative weights among `against_columns`."""
+    readable = features.readable & (weights != 0)
+    positive = _strongest(np.flatnonzero(readable & for_columns & (weights > 0)), -weights, 4 * k)
+    negative = _strongest(np.flatnonzero(readable & against_columns & (weights < 0)), weights, 4 * k)
     return {"for": _distinct_terms(features.feature_names[positive].tolist(), k),
             "against": _distinct_terms(features.feature_names[negative].tolist(), k)}
+
+
+def _strongest(columns: np.ndarray, key: np.ndarray, limit: int) -> np.ndarray:
+    return columns[np.argsort(key[columns], kind="stable")][:limit]
 
 
 def _distinct_terms(terms: list[str], limit: int) -> list[str]:

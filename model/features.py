@@ -6,7 +6,9 @@ by sublinear tf x idf**IDF_POWER and L2-normalised: an idf power above 1 favours
 words that tell a reader's papers apart from their field's (measured on citeulike-t and
 expertise-dev, see model/README.md). The latent space is a
 truncated SVD of the corpus's term rows (the TERM_LIMIT most frequent terms), L2-normalised:
-it lets two papers that share no word but share a topic look alike.
+it lets two papers that share no word but share a topic look alike. Each paper's term row is then
+expanded with the rows of its nearest corpus papers (model/neighbours.py); the scored rows are the
+expanded ones, and the paper's own share of them is kept apart for its reasons.
 
 `prepare_corpus(frame)` is the expensive step. The resulting `PreparedCorpus` is immutable from
 the outside, shared rather than copied by `copy.deepcopy` / `sklearn.base.clone`, and pickles
@@ -27,6 +29,8 @@ import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
+
+from model.neighbours import NeighbourIndex, fit_neighbour_index
 
 TEXT_COLUMNS = ("title", "abstract")
 IDF_POWER = 2.5
@@ -202,15 +206,38 @@ def _exact_right_singular_vectors(matrix: sp.csr_matrix, dimensions: int) -> np.
 
 @dataclass(frozen=True)
 class Encoded:
-    """Papers in both spaces: term rows (csr), latent rows (dense; zero columns without a latent
-    space) and the latent rows' norms before normalisation (for exact explanations)."""
+    """Papers in both spaces: expanded term rows (csr, L2), the paper's own terms' part of them
+    (csr, same scale), latent rows of the expanded rows (dense; zero columns without a latent space),
+    the latent rows' norms before normalisation (for exact explanations), and each paper's corpus
+    neighbours with their weights in the expanded row (zero columns without a neighbour index)."""
 
     terms: sp.csr_matrix
+    own: sp.csr_matrix
     latent: np.ndarray
     latent_norms: np.ndarray
+    neighbour_ids: np.ndarray
+    neighbour_weights: np.ndarray
 
     def __len__(self) -> int:
         return self.terms.shape[0]
+
+
+def expand_rows(rows: sp.csr_matrix, latent: LatentSpace | None, index: NeighbourIndex | None) -> Encoded:
+    """Encoded papers from their own L2 term rows: expanded with their corpus neighbours, then projected."""
+    n = rows.shape[0]
+    if index is None:
+        terms, own = rows, rows
+        ids, weights = np.zeros((n, 0), dtype=np.int32), np.zeros((n, 0), dtype=np.float32)
+    else:
+        ids, weights = index.nearest(rows)
+        combined = (rows + index.context(ids, weights)).tocsr()
+        norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel())
+        scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
+        terms, own = (scale @ combined).tocsr(), (scale @ rows).tocsr()
+        weights = (weights * scale.diagonal()[:, None]).astype(np.float32)
+    if latent is None:
+        return Encoded(terms, own, np.zeros((n, 0)), np.zeros(n), ids, weights)
+    return Encoded(terms, own, *latent.project(terms), ids, weights)
 
 
 class PreparedCorpus:
@@ -220,10 +247,11 @@ class PreparedCorpus:
     instead of re-tokenising them, so refits and rescoring of seen papers are cheap.
     """
 
-    def __init__(self, terms: TermSpace, latent: LatentSpace | None, corpus: Encoded,
-                 keys: list[PaperKey], corpus_fingerprint: str) -> None:
+    def __init__(self, terms: TermSpace, latent: LatentSpace | None, neighbours: NeighbourIndex | None,
+                 corpus: Encoded, keys: list[PaperKey], corpus_fingerprint: str) -> None:
         self.terms = terms
         self.latent = latent
+        self.neighbours = neighbours
         self.fingerprint = corpus_fingerprint
         self.n_documents = len(corpus)
         self.term_mean = np.asarray(corpus.terms.mean(axis=0)).ravel() if len(corpus) else np.zeros(
@@ -239,9 +267,10 @@ class PreparedCorpus:
 
     @staticmethod
     def _entry(encoded: Encoded, index: int) -> tuple:
-        start, end = encoded.terms.indptr[index], encoded.terms.indptr[index + 1]
-        return (encoded.terms.indices[start:end], encoded.terms.data[start:end], encoded.latent[index],
-                encoded.latent_norms[index])
+        """What the cache keeps of one paper: its own terms, its neighbours, its latent row."""
+        start, end = encoded.own.indptr[index], encoded.own.indptr[index + 1]
+        return (encoded.own.indices[start:end], encoded.own.data[start:end], encoded.latent[index],
+                encoded.latent_norms[index], encoded.neighbour_ids[index], encoded.neighbour_weights[index])
 
     @property
     def n_features(self) -> int:
@@ -272,7 +301,7 @@ class PreparedCorpus:
                     entries[i] = entry
         missing = [i for i, entry in enumerate(entries) if entry is None]
         if missing:
-            fresh = encode_with(self.terms, self.latent, [titles[i] for i in missing],
+            fresh = encode_with(self.terms, self.latent, self.neighbours, [titles[i] for i in missing],
                                 [abstracts[i] for i in missing])
             with self._lock:
                 for position, i in enumerate(missing):
@@ -291,13 +320,15 @@ class PreparedCorpus:
             data = np.concatenate([entry[1] for entry in entries])
         else:
             indices, data = np.zeros(0, dtype=np.int32), np.zeros(0)
-        terms = sp.csr_matrix((data, indices, indptr), shape=(n, self.n_features))
+        own = sp.csr_matrix((data, indices, indptr), shape=(n, self.n_features))
         latent = np.empty((n, self.latent_dimensions))
         norms = np.empty(n)
+        k = 0 if self.neighbours is None else self.neighbours.neighbours
+        ids, weights = np.zeros((n, k), dtype=np.int32), np.zeros((n, k), dtype=np.float32)
         for i, entry in enumerate(entries):
-            latent[i] = entry[2]
-            norms[i] = entry[3]
-        return Encoded(terms, latent, norms)
+            latent[i], norms[i], ids[i], weights[i] = entry[2], entry[3], entry[4], entry[5]
+        terms = own if self.neighbours is None else (own + self.neighbours.context(ids, weights)).tocsr()
+        return Encoded(terms, own, latent, norms, ids, weights)
 
     def __deepcopy__(self, memo: dict) -> PreparedCorpus:
         # Immutable after construction: clone() and deepcopy share it instead of copying it.
@@ -313,25 +344,22 @@ class PreparedCorpus:
         self._init_cache()
 
 
-def encode_with(terms: TermSpace, latent: LatentSpace | None, titles: list[str],
-                abstracts: list[str]) -> Encoded:
-    rows = terms.encode(titles, abstracts)
-    if latent is None:
-        return Encoded(rows, np.zeros((len(titles), 0)), np.zeros(len(titles)))
-    return Encoded(rows, *latent.project(rows))
+def encode_with(terms: TermSpace, latent: LatentSpace | None, neighbours: NeighbourIndex | None,
+                titles: list[str], abstracts: list[str]) -> Encoded:
+    return expand_rows(terms.encode(titles, abstracts), latent, neighbours)
 
 
 def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: float = MAX_DF,
-                   latent_dimensions: int = LATENT_DIMENSIONS) -> PreparedCorpus:
-    """Fit the term and latent spaces on every corpus paper (labelled or not) and encode them.
+                   latent_dimensions: int = LATENT_DIMENSIONS, expand: bool = True) -> PreparedCorpus:
+    """Fit the term and latent spaces and the neighbour index on every corpus paper (labelled or
+    not) and encode them.
 
-    latent_dimensions=0 turns the latent space off."""
+    latent_dimensions=0 turns the latent space off, expand=False the document expansion."""
     titles, abstracts = paper_texts(corpus)
     keys = list(dict.fromkeys(zip(titles, abstracts, strict=True)))
     terms = fit_term_space([_document(t, a) for t, a in keys], idf_power, max_df)
     rows = terms.encode([t for t, _ in keys], [a for _, a in keys])
     latent = fit_latent_space(rows, latent_dimensions) if latent_dimensions > 0 else None
-    encoded = Encoded(rows, np.zeros((len(keys), 0)), np.zeros(len(keys)))
-    if latent is not None:
-        encoded = Encoded(rows, *latent.project(rows))
-    return PreparedCorpus(terms, latent, encoded, keys, fingerprint(corpus))
+    neighbours = fit_neighbour_index(rows) if expand else None
+    encoded = expand_rows(rows, latent, neighbours)
+    return PreparedCorpus(terms, latent, neighbours, encoded, keys, fingerprint(corpus))

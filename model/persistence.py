@@ -24,7 +24,7 @@ import scipy
 import sklearn
 
 MAGIC = b"PAPERSIEVE-MODEL\n"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: corpus features carry a neighbour index (document expansion)
 _LENGTH = struct.Struct(">Q")
 _MAX_HEADER = 1 << 20
 
