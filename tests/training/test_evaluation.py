@@ -265,3 +265,11 @@ def test_profile_with_too_few_labels_or_unknown_is_a_clear_error(tmp_path: Path,
     assert "no profile named 'nobody'" in capsys.readouterr().err
     assert evaluate.main(["--profile", "default", "--data-dir", str(tmp_path / "empty")]) == 2
     assert "no papersieve database" in capsys.readouterr().err
+
+
+def test_plain_tfidf_rocchio_reproduces_the_issue_number():
+    """The issue quotes "TF-IDF cosine-to-mean 0.219" on expertise-dev: Rocchio on the plain vectorizer."""
+    data = load_expertise()
+    scorers = {"rocchio": reference_baselines(data.plain_tfidf, seed=0)["rocchio-tfidf"]}
+    result = run_expertise(data, scorers, seed=0, bootstrap=10, log=lambda _: None)
+    assert round(float(pooled_loss(result.costs["rocchio"], result.weights)), 3) == 0.219
