@@ -81,11 +81,11 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.features_ = resolve_corpus(self.corpus, papers)
         encoded = self.features_.encode(papers)
         terms, latent = self._blocks(encoded)
-        solution = self._solve(terms, latent, labels)
+        solution = self._solve(terms, latent, labels, encoded.own)
         self.coef_ = solution.term_coef
         self.latent_coef_ = solution.dense_coef
         self.intercept_ = solution.intercept
-        calibrator = self._fit_calibrator(terms, latent, labels, solution)
+        calibrator = self._fit_calibrator(terms, latent, labels, encoded.own, solution)
         self.calibrator_ = self._shift_to_page_base_rate(calibrator)
         self.classes_ = np.array([0, 1])
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
@@ -99,7 +99,10 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         """Term rows and latent rows scaled by sqrt(latent_weight): one linear model covers both."""
         return encoded.terms, np.sqrt(self.latent_weight) * encoded.latent
 
-    def _solve(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray) -> LinearFit:
+    def _solve(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray,
+               own: sp.csr_matrix) -> LinearFit:
+        """The prior covers the expanded rows' every term; the labels move the weights of the rated
+        papers' own terms only (few columns: fits stay fast, and a neighbour's word keeps its prior)."""
         liked = labels == 1
         corpus = self.features_
         term_prior = np.asarray(terms[liked].mean(axis=0)).ravel() - self.corpus_weight * corpus.term_mean
@@ -107,7 +110,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         latent_prior = latent[liked].mean(axis=0) - self.corpus_weight * latent_mean
         strength = self.prior_strength
         return fit_logistic(terms, latent, strength * term_prior, strength * latent_prior, labels,
-                            self._sample_weight(labels), self.C)
+                            self._sample_weight(labels), self.C, free_columns=_columns_used(own))
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
         if self.class_weight is None:
@@ -116,7 +119,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         return (len(labels) / (2 * counts))[labels]
 
     def _fit_calibrator(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray,
-                        solution: LinearFit) -> Sigmoid:
+                        own: sp.csr_matrix, solution: LinearFit) -> Sigmoid:
         smallest_class = int(np.bincount(labels, minlength=2).min())
         folds = min(self.calibration_folds, smallest_class)
         if smallest_class >= FEWER_FOLDS_FROM:  # plenty of out-of-fold values either way; refits stay fast
@@ -126,7 +129,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         out_of_fold = np.empty(len(labels))
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
         for train, test in splitter.split(np.zeros(len(labels)), labels):
-            fold = self._solve(terms[train], latent[train], labels[train])
+            fold = self._solve(terms[train], latent[train], labels[train], own[train])
             out_of_fold[test] = fold.decision(terms[test], latent[test])
         return fit_sigmoid(out_of_fold, labels)
 

@@ -29,9 +29,14 @@ class LinearFit:
 
 
 def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray, dense_prior: np.ndarray,
-                 y: np.ndarray, sample_weight: np.ndarray, C: float) -> LinearFit:
-    """Fit on term rows + dense rows (labels y in {0, 1}), shrunk toward (term_prior, dense_prior)."""
-    columns = np.flatnonzero(np.bincount(terms.indices, minlength=terms.shape[1]))
+                 y: np.ndarray, sample_weight: np.ndarray, C: float,
+                 free_columns: np.ndarray | None = None) -> LinearFit:
+    """Fit on term rows + dense rows (labels y in {0, 1}), shrunk toward (term_prior, dense_prior).
+
+    `free_columns` (a boolean mask) limits the term weights that may leave the prior; by default,
+    every column the rows use."""
+    used = np.bincount(terms.indices, minlength=terms.shape[1]) > 0
+    columns = np.flatnonzero(used if free_columns is None else used & free_columns)
     X = terms[:, columns].tocsr()
     XT = X.T.tocsr()
     offset = terms @ term_prior + dense @ dense_prior

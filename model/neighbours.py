@@ -18,7 +18,7 @@ NEIGHBOURS = 10
 NEIGHBOUR_WEIGHT = 0.5
 TWIN_COSINE = 0.98
 MIN_CORPUS_DOCUMENTS = 20
-_CHUNK_ROWS = 1000
+_CHUNK_ROWS = 256  # similarity rows held at once (256 x 20,000 float32: 20 MB)
 
 
 class NeighbourIndex:
