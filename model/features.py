@@ -231,10 +231,10 @@ def expand_rows(rows: sp.csr_matrix, latent: LatentSpace | None, index: Neighbou
     else:
         ids, weights = index.nearest(rows)
         combined = (rows + index.context(ids, weights)).tocsr()
-        norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel())
-        scale = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0))
-        terms, own = (scale @ combined).tocsr(), (scale @ rows).tocsr()
-        weights = (weights * scale.diagonal()[:, None]).astype(np.float32)
+        norms = sp.linalg.norm(combined, axis=1)
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        terms, own = (sp.diags(scale) @ combined).tocsr(), (sp.diags(scale) @ rows).tocsr()
+        weights = (weights * scale[:, None]).astype(np.float32)
     if latent is None:
         return Encoded(terms, own, np.zeros((n, 0)), np.zeros(n), ids, weights)
     return Encoded(terms, own, *latent.project(terms), ids, weights)
