@@ -100,7 +100,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         return encoded.terms, np.sqrt(self.latent_weight) * encoded.latent
 
     def _solve(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray,
-               own: sp.csr_matrix) -> LinearFit:
+               own: sp.csr_matrix, start: LinearFit | None = None) -> LinearFit:
         """The prior covers the expanded rows' every term; the labels move the weights of the rated
         papers' own terms only (few columns: fits stay fast, and a neighbour's word keeps its prior)."""
         liked = labels == 1
@@ -110,7 +110,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         latent_prior = latent[liked].mean(axis=0) - self.corpus_weight * latent_mean
         strength = self.prior_strength
         return fit_logistic(terms, latent, strength * term_prior, strength * latent_prior, labels,
-                            self._sample_weight(labels), self.C, free_columns=_columns_used(own))
+                            self._sample_weight(labels), self.C, free_columns=_columns_used(own), start=start)
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
         if self.class_weight is None:
@@ -129,7 +129,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         out_of_fold = np.empty(len(labels))
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
         for train, test in splitter.split(np.zeros(len(labels)), labels):
-            fold = self._solve(terms[train], latent[train], labels[train], own[train])
+            fold = self._solve(terms[train], latent[train], labels[train], own[train], start=solution)
             out_of_fold[test] = fold.decision(terms[test], latent[test])
         return fit_sigmoid(out_of_fold, labels)
 

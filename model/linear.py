@@ -23,6 +23,8 @@ class LinearFit:
     term_coef: np.ndarray  # over every term column
     dense_coef: np.ndarray  # over the dense block's columns
     intercept: float
+    term_departure: np.ndarray  # term_coef - its prior
+    dense_departure: np.ndarray  # dense_coef - its prior
 
     def decision(self, terms: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
         return terms @ self.term_coef + dense @ self.dense_coef + self.intercept
@@ -30,11 +32,12 @@ class LinearFit:
 
 def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray, dense_prior: np.ndarray,
                  y: np.ndarray, sample_weight: np.ndarray, C: float,
-                 free_columns: np.ndarray | None = None) -> LinearFit:
+                 free_columns: np.ndarray | None = None, start: LinearFit | None = None) -> LinearFit:
     """Fit on term rows + dense rows (labels y in {0, 1}), shrunk toward (term_prior, dense_prior).
 
     `free_columns` (a boolean mask) limits the term weights that may leave the prior; by default,
-    every column the rows use."""
+    every column the rows use. `start`, a fit on similar data (all the folds together, for one fold),
+    is where the solver begins: at its departure from its own prior, which saves Newton steps."""
     used = np.bincount(terms.indices, minlength=terms.shape[1]) > 0
     columns = np.flatnonzero(used if free_columns is None else used & free_columns)
     X = terms[:, columns].tocsr()
@@ -69,9 +72,16 @@ def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray
     def hessian_product(params: np.ndarray, direction: np.ndarray) -> np.ndarray:
         return gradient_of(curvature_at(params) * scores(direction), direction)
 
-    result = minimize(objective, np.zeros(n_sparse + n_dense + 1), jac=True, hessp=hessian_product,
-                      method="Newton-CG", options={"xtol": 1e-5, "maxiter": 100})
-    term_coef = term_prior.copy()
-    term_coef[columns] += result.x[:n_sparse]
-    return LinearFit(term_coef=term_coef, dense_coef=dense_prior + result.x[n_sparse:-1],
-                     intercept=float(result.x[-1]))
+    initial = np.zeros(n_sparse + n_dense + 1)
+    if start is not None:
+        initial[:n_sparse] = start.term_departure[columns]
+        initial[n_sparse:-1] = start.dense_departure
+        initial[-1] = start.intercept
+    result = minimize(objective, initial, jac=True, hessp=hessian_product,
+                      method="Newton-CG", options={"xtol": 1e-4, "maxiter": 100})
+    term_departure = np.zeros_like(term_prior)
+    term_departure[columns] = result.x[:n_sparse]
+    dense_departure = result.x[n_sparse:-1]
+    return LinearFit(term_coef=term_prior + term_departure, dense_coef=dense_prior + dense_departure,
+                     intercept=float(result.x[-1]), term_departure=term_departure,
+                     dense_departure=dense_departure)
