@@ -1,0 +1,146 @@
+"""Same-field pages where every method's corpus is the reader's field only, as on the server.
+
+    .venv/bin/python training/field_corpus.py                  # writes its section of RESULTS.md
+    .venv/bin/python training/field_corpus.py --users 50 --no-write
+
+`papersieve eval` fits every method's features on the whole citeulike-t corpus (25,944 papers of all
+sciences). A server has only what its reader has seen: digest pages of one field and the rated
+papers. Here each user's corpus is the 2,000-paper tag neighbourhood their same-field page is drawn
+from, plus the page, the thumbs-ups and the thumbs-downs; ours and the reference baselines are
+fitted on it alone. It measures ours against the baselines in that setting, and whether the model's
+document-frequency cut (`max_df`: words in more than that share of the corpus are dropped) removes
+the field's own words a reader's taste is about. Users, pages and labels are the eval's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from model.classifier import PaperClassifier  # noqa: E402
+from model.features import MAX_DF, prepare_corpus  # noqa: E402
+from training.bootstrap import format_interval, mean_interval, resample_indices  # noqa: E402
+from training.citeulike import CiteULike, load_citeulike  # noqa: E402
+from training.ranking_metrics import PAGE_METRICS  # noqa: E402
+from training.replay import run_replay  # noqa: E402
+from training.replay_episodes import (  # noqa: E402
+    Episode,
+    ReplaySettings,
+    make_episodes,
+    same_field_neighbourhood,
+    tag_vectors,
+)
+from training.results import write_section  # noqa: E402
+from training.scorers import OURS, RANDOM, Scorer, classifier_scorer, reference_baselines  # noqa: E402
+from training.summary_tables import (  # noqa: E402
+    differences_markdown,
+    markdown_table,
+    metric_table,
+    paired_differences,
+    user_matrix,
+)
+from training.tfidf import arxiv_sanity_vectorizer  # noqa: E402
+
+SECTION = "citeulike-field-corpus"
+OURS_NO_CUT = "ours, max_df 1 (no cut)"
+
+
+def field_scorers(corpus: pd.DataFrame, seed: int) -> dict[str, Scorer]:
+    """Ours (the model's max_df, and no cut) and the reference baselines, all fitted on this corpus."""
+    scorers: dict[str, Scorer] = {}
+    for name, max_df in ((OURS, MAX_DF), (OURS_NO_CUT, 1.0)):
+        make = partial(PaperClassifier, corpus=prepare_corpus(corpus, max_df=max_df))
+        scorers[name] = classifier_scorer(make, corpus)
+    tfidf = arxiv_sanity_vectorizer().fit(corpus["abstract"]).transform(corpus["abstract"]).tocsr()
+    baselines = reference_baselines(tfidf, seed)
+    del baselines[RANDOM]
+    return {**scorers, **baselines}
+
+
+def run(data: CiteULike, users: int, budgets: tuple[int, ...], seed: int, log=print) -> pd.DataFrame:
+    """Rows (method, n, user, metrics): every method fitted on the user's field corpus alone."""
+    episodes = make_episodes(data, ReplaySettings(users=users, seed=seed), "same-field")
+    tags = tag_vectors(data.items["tags"])
+    frames = []
+    for count, episode in enumerate(episodes, 1):
+        field = same_field_neighbourhood(tags, data.tfidf, data.pool, data.libraries[episode.user])
+        ids = np.unique(np.concatenate([field, episode.page, episode.ups, episode.downs]))
+        local = pd.Series(np.arange(len(ids)), index=ids)  # item id -> row of the field corpus
+        corpus = data.texts.iloc[ids].reset_index(drop=True)
+        in_field = Episode(user=episode.user, page=local[episode.page].to_numpy(), relevant=episode.relevant,
+                           ups=local[episode.ups].to_numpy(), downs=local[episode.downs].to_numpy())
+        results, _ = run_replay([in_field], field_scorers(corpus, seed), budgets, log=lambda _: None)
+        frames.append(results)
+        if count % 50 == 0:
+            log(f"  {count}/{len(episodes)} users")
+    return pd.concat(frames, ignore_index=True)
+
+
+def report(results: pd.DataFrame, resamples: np.ndarray, seconds: float, command: str, seed: int) -> str:
+    users = results["user"].nunique()
+    tables = [f"**{metric}** (mean over users, 95% bootstrap interval)\n\n"
+              + markdown_table(metric_table(results, metric, resamples)) for metric in PAGE_METRICS]
+    baselines_only = results[results["method"] != OURS_NO_CUT]
+    against_best = differences_markdown(paired_differences(baselines_only, PAGE_METRICS, resamples))
+    no_cut = results[results["method"].isin([OURS, OURS_NO_CUT])].replace({OURS_NO_CUT: "no cut"})
+    cut_rows = []
+    for n in sorted(results["n"].unique()):
+        for metric in PAGE_METRICS:
+            diff = (user_matrix(no_cut, "no cut", n, metric, no_cut["user"].unique())
+                    - user_matrix(no_cut, OURS, n, metric, no_cut["user"].unique()))
+            cut_rows.append({"budget": f"n={n}", "metric": metric,
+                             "no cut − max_df 0.1": format_interval(*mean_interval(diff, resamples))})
+    return (
+        "## citeulike-t same-field pages, every method's corpus = the reader's field\n\n"
+        f"Command: `{command}`\n\n"
+        "The eval's same-field episodes (same users, pages and labels), but every method's features are "
+        "fitted per user on that user's field only: the 2,000-paper tag neighbourhood the page is drawn "
+        "from, plus the page, the thumbs-ups and the thumbs-downs (about 2,100 papers), as a server sees "
+        "one field's digest pages (the eval fits them on all 25,944 papers). The baselines use the "
+        "reference TF-IDF (arxiv-sanity-lite's vectorizer) fitted on the same field corpus. "
+        f"{users} users, seed {0}; ran in {seconds:.0f}s.\n\n"
+        + "\n\n".join(tables)
+        + "\n\n**ours − best baseline of each cell, paired per user**\n\n" + against_best
+        + f"\n\n**{OURS_NO_CUT} − ours (max_df {MAX_DF:g}), paired per user**: does the "
+        "document-frequency cut drop the field words a reader's taste is about?\n\n"
+        + markdown_table(pd.DataFrame(cut_rows).set_index("budget"))
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200, help="citeulike-t users (default: 200)")
+    parser.add_argument("--budgets", type=int, nargs="+", default=[2, 5, 10], help="thumbs-up budgets")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the replay's draws (default: 0)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
+    args = parser.parse_args(argv)
+    if args.users < 1 or min(args.budgets) < 1 or max(args.budgets) > 20:
+        parser.error("--users must be positive and budgets between 1 and 20")
+    start = time.perf_counter()
+    try:
+        results = run(load_citeulike(), args.users, tuple(args.budgets), args.seed)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    resamples = resample_indices(results["user"].nunique(), 2000, args.seed)
+    options = "" if args.users == 200 else f" --users {args.users}"
+    options += "" if args.seed == 0 else f" --seed {args.seed}"
+    command = "python training/field_corpus.py" + options
+    markdown = report(results, resamples, time.perf_counter() - start, command, args.seed)
+    print(markdown)
+    if not args.no_write:
+        write_section(SECTION, markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
