@@ -288,3 +288,22 @@ def test_field_corpus_replay_fits_every_method_on_the_readers_field(citeulike):
     assert sorted(results["user"].unique()) == sorted(eval_users)
     markdown = field_corpus.report(results, resample_indices(2, 20, 0), 1.0, "cmd", 0)
     assert "ours − best baseline" in markdown and "no cut − max_df 0.1" in markdown
+
+
+def test_all_users_replay_gives_each_user_the_evals_page(citeulike, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    from training import all_users
+    from training.replay_episodes import eligible_users
+
+    eligible = len(eligible_users(citeulike, ReplaySettings()))
+    everyone = make_episodes(citeulike, ReplaySettings(users=eligible), "random")
+    assert len(everyone) == 1127
+    by_user = {e.user: e for e in everyone}
+    for episode in make_episodes(citeulike, ReplaySettings(), "random"):  # the eval's 200 users
+        assert (by_user[episode.user].page == episode.page).all()
+        assert (by_user[episode.user].ups == episode.ups).all()
+    (tmp_path / "corpus_free_factory.py").write_text(CORPUS_FREE_FACTORY, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    results = all_users.measure(citeulike, ("random",), seed=0, users=3, bootstrap=20,
+                                classifier="corpus_free_factory:make_without_corpus")
+    assert "random, n=2" in evaluate.headline_markdown(results)
