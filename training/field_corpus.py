@@ -92,13 +92,13 @@ def report(results: pd.DataFrame, resamples: np.ndarray, seconds: float, command
     baselines_only = results[results["method"] != OURS_NO_CUT]
     against_best = differences_markdown(paired_differences(baselines_only, PAGE_METRICS, resamples))
     no_cut = results[results["method"].isin([OURS, OURS_NO_CUT])].replace({OURS_NO_CUT: "no cut"})
-    cut_rows = []
+    cut_rows, user_ids = [], no_cut["user"].unique()
     for n in sorted(results["n"].unique()):
         for metric in PAGE_METRICS:
-            diff = (user_matrix(no_cut, "no cut", n, metric, no_cut["user"].unique())
-                    - user_matrix(no_cut, OURS, n, metric, no_cut["user"].unique()))
+            diff = (user_matrix(no_cut, "no cut", n, metric, user_ids)
+                    - user_matrix(no_cut, OURS, n, metric, user_ids))
             cut_rows.append({"budget": f"n={n}", "metric": metric,
-                             "no cut − max_df 0.1": format_interval(*mean_interval(diff, resamples))})
+                             f"no cut − max_df {MAX_DF:g}": format_interval(*mean_interval(diff, resamples))})
     return (
         "## citeulike-t same-field pages, every method's corpus = the reader's field\n\n"
         f"Command: `{command}`\n\n"
@@ -107,7 +107,7 @@ def report(results: pd.DataFrame, resamples: np.ndarray, seconds: float, command
         "from, plus the page, the thumbs-ups and the thumbs-downs (about 2,100 papers), as a server sees "
         "one field's digest pages (the eval fits them on all 25,944 papers). The baselines use the "
         "reference TF-IDF (arxiv-sanity-lite's vectorizer) fitted on the same field corpus. "
-        f"{users} users, seed {0}; ran in {seconds:.0f}s.\n\n"
+        f"{users} users, seed {seed}; ran in {seconds:.0f}s.\n\n"
         + "\n\n".join(tables)
         + "\n\n**ours − best baseline of each cell, paired per user**\n\n" + against_best
         + f"\n\n**{OURS_NO_CUT} − ours (max_df {MAX_DF:g}), paired per user**: does the "
