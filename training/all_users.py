@@ -25,7 +25,7 @@ from training.citeulike import CiteULike, load_citeulike  # noqa: E402
 from training.citeulike_replay import VariantResult, our_classifier, replay_scorers, run_variant  # noqa: E402
 from training.evaluate import headline_markdown  # noqa: E402
 from training.replay_episodes import VARIANTS, ReplaySettings, eligible_users  # noqa: E402
-from training.results import write_section  # noqa: E402
+from training.results import publish  # noqa: E402
 from training.scorers import DEFAULT_CLASSIFIER  # noqa: E402
 
 SECTION = "citeulike-all-users"
@@ -65,9 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.perf_counter() - start:.0f}s.\n\n"
         + headline_markdown(results)
     )
-    print(markdown)
-    if not args.no_write:
-        write_section(SECTION, markdown)
+    publish(SECTION, markdown, write=not args.no_write)
     return 0
 
 

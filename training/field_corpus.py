@@ -39,7 +39,7 @@ from training.replay_episodes import (  # noqa: E402
     same_field_neighbourhood,
     tag_vectors,
 )
-from training.results import write_section  # noqa: E402
+from training.results import publish  # noqa: E402
 from training.scorers import OURS, RANDOM, Scorer, classifier_scorer, reference_baselines  # noqa: E402
 from training.summary_tables import (  # noqa: E402
     differences_markdown,
@@ -136,9 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     options += "" if args.seed == 0 else f" --seed {args.seed}"
     command = "python training/field_corpus.py" + options
     markdown = report(results, resamples, time.perf_counter() - start, command, args.seed)
-    print(markdown)
-    if not args.no_write:
-        write_section(SECTION, markdown)
+    publish(SECTION, markdown, write=not args.no_write)
     return 0
 
 

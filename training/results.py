@@ -25,3 +25,10 @@ def write_section(name: str, markdown: str, path: Path = RESULTS_PATH) -> None:
     tmp = path.with_suffix(".md.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def publish(name: str, markdown: str, write: bool) -> None:
+    """Print a script's section and, unless it runs with --no-write, write it to RESULTS.md."""
+    print(markdown)
+    if write:
+        write_section(name, markdown)
