@@ -22,8 +22,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from training.citeulike import CiteULike, load_citeulike  # noqa: E402
-from training.citeulike_replay import VariantResult, our_classifier, replay_scorers, run_variant  # noqa: E402
-from training.evaluate import headline_markdown  # noqa: E402
+from training.citeulike_replay import (  # noqa: E402
+    VariantResult,
+    headline_markdown,
+    our_classifier,
+    replay_scorers,
+    run_variant,
+)
 from training.replay_episodes import VARIANTS, ReplaySettings, eligible_users  # noqa: E402
 from training.results import publish  # noqa: E402
 from training.scorers import DEFAULT_CLASSIFIER  # noqa: E402

@@ -71,3 +71,26 @@ def variant_markdown(result: VariantResult) -> str:
         parts.append("**Paired per-user differences, ours − best baseline of each cell** (same resamples)\n\n"
                      + differences_markdown(result.differences))
     return "\n\n".join(parts)
+
+
+def headline_markdown(results: dict[str, VariantResult]) -> str:
+    """Per variant and budget, ours − the best baseline of each metric, marked ✔/✘ when separable."""
+    rows = []
+    for variant, result in results.items():
+        for n, group in result.differences.groupby("n", sort=True):
+            row = {"pages, budget": f"{variant}, n={n}"}
+            for _, d in group.iterrows():
+                mark = " ✔" if d["lo"] > 0 else (" ✘" if d["hi"] < 0 else "")
+                row[d["metric"]] = (f"{d['mean']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}] "
+                                    f"vs {short(d['best baseline'])}{mark}")
+            rows.append(row)
+    table = pd.DataFrame(rows).set_index("pages, budget")
+    return ("Mean over users of (ours − the best baseline of that cell) with its 95% paired bootstrap "
+            "interval (same resamples as the tables). The best baseline is picked per cell after the "
+            "fact (highest mean among rocchio, svm, logreg), which favours the baselines. ✔ = interval "
+            "above zero, ✘ = below zero. Target: ✔ at n = 2, 5, 10.\n\n" + markdown_table(table))
+
+
+def short(method: str) -> str:
+    """A baseline's name without its parenthesis, e.g. svm-tfidf."""
+    return method.split(" ")[0]

@@ -30,6 +30,7 @@ from training.calibration import calibration_markdown, plot_reliability
 from training.citeulike import CiteULike, citeulike_dir, load_citeulike
 from training.citeulike_replay import (
     VariantResult,
+    headline_markdown,
     our_classifier,
     replay_scorers,
     run_variant,
@@ -50,7 +51,7 @@ from training.reference_check import compare_with_reference
 from training.replay_episodes import NEIGHBOURHOOD_SIZE, VARIANTS, ReplaySettings
 from training.results import RESULTS_PATH, write_section
 from training.scorers import DEFAULT_CLASSIFIER, OURS
-from training.summary_tables import markdown_table, metric_table
+from training.summary_tables import metric_table
 
 PLOTS_DIR = Path(__file__).resolve().parent / "plots"
 REFERENCE_SETTINGS = ReplaySettings()
@@ -223,27 +224,6 @@ def reference_note(result: VariantResult, settings: ReplaySettings, folder: Path
                  "draw their shuffling seed from numpy's unseeded global generator; ours use "
                  "random_state=0). Differing cells: " + "; ".join(differing) + ".")
     return note
-
-
-def headline_markdown(results: dict[str, VariantResult]) -> str:
-    rows = []
-    for variant, result in results.items():
-        for n, group in result.differences.groupby("n", sort=True):
-            row = {"pages, budget": f"{variant}, n={n}"}
-            for _, d in group.iterrows():
-                mark = " ✔" if d["lo"] > 0 else (" ✘" if d["hi"] < 0 else "")
-                row[d["metric"]] = (f"{d['mean']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}] "
-                                    f"vs {short(d['best baseline'])}{mark}")
-            rows.append(row)
-    table = pd.DataFrame(rows).set_index("pages, budget")
-    return ("Mean over users of (ours − the best baseline of that cell) with its 95% paired bootstrap "
-            "interval (same resamples as the tables). The best baseline is picked per cell after the "
-            "fact (highest mean among rocchio, svm, logreg), which favours the baselines. ✔ = interval "
-            "above zero, ✘ = below zero. Target: ✔ at n = 2, 5, 10.\n\n" + markdown_table(table))
-
-
-def short(method: str) -> str:
-    return method.split(" ")[0]
 
 
 def calibration_section(results: dict[str, VariantResult], settings: ReplaySettings, report: Report) -> str:
