@@ -50,3 +50,12 @@ test("papers from pages are bounded and de-duplicated; server entries are type-c
   const entry = cleanScoreEntry({ id: "1", score: "0.5", reasons: ["a", 3, "b"], rating: 2 });
   assert.deepEqual(entry, { id: "1", score: null, reasons: ["a", "b"], reasonsAgainst: [], rating: null });
 });
+
+test("a score is provisional only when the server says exactly true", () => {
+  const base = { id: "1", score: 0.2, reasons: [], reasons_against: [], rating: null };
+  assert.equal(cleanScoreEntry({ ...base, provisional: true }).provisional, true);
+  for (const provisional of [false, "true", 1, null, undefined, {}, [true]]) {
+    assert.equal(cleanScoreEntry({ ...base, provisional }).provisional, undefined, String(provisional));
+  }
+  assert.equal("provisional" in cleanScoreEntry(base), false); // servers without the field: final
+});

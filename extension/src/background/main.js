@@ -63,7 +63,8 @@ async function scorePapers({ papers, urgent }) {
     const cached = await loadScoreCache();
     const entries = cached && cached.key === cacheKey ? cached.entries : {};
     let meta = cached && cached.key === cacheKey ? cached.meta : null;
-    const missing = wanted.filter((paper) => !(paper.id in entries));
+    // A provisional score is kept only until it can be refined: asking for it again asks the server.
+    const missing = wanted.filter((paper) => !(paper.id in entries) || entries[paper.id].provisional === true);
     if (missing.length > 0 || meta === null) {
       const asked = missing.length > 0 ? missing : wanted.slice(0, 1);
       const results = await scoreCoalescer.request(cacheKey, settings, asked, urgent === true);

@@ -20,7 +20,12 @@ export function cleanPapers(list) {
   return [...seen.values()];
 }
 
-/** The server's score entry reduced to the fields the page shows, with checked types. */
+/**
+ * The server's score entry reduced to the fields the page shows, with checked types.
+ * `provisional` (a term-only estimate while the paper's sentence embedding is being computed) is
+ * true only when the server says exactly `true`; absent or anything else means final, and a final
+ * entry carries no `provisional` key at all.
+ */
 export function cleanScoreEntry(entry) {
   const terms = (list) =>
     Array.isArray(list) ? list.filter((t) => typeof t === "string").slice(0, 8).map((t) => t.slice(0, 80)) : [];
@@ -32,6 +37,7 @@ export function cleanScoreEntry(entry) {
     reasons: terms(entry.reasons),
     reasonsAgainst: terms(entry.reasons_against),
     rating,
+    ...(entry.provisional === true ? { provisional: true } : {}),
   };
 }
 
