@@ -59,6 +59,31 @@ def m003_profile_revision(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE profiles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
 
 
+@migration
+def m004_embeddings(db: sqlite3.Connection) -> None:
+    """Sentence vectors, one per paper per encoder (name, version), stored as float16 BLOBs.
+
+    A paper whose title or abstract changes (a page that showed only the title, then one with the
+    abstract) loses its vectors, so that it is embedded again from its new text."""
+    db.execute(
+        """CREATE TABLE embeddings (
+            paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            encoder TEXT NOT NULL,
+            version TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            embedded_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, encoder, version)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TRIGGER embeddings_follow_text AFTER UPDATE OF title, abstract ON papers
+           WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract
+           BEGIN DELETE FROM embeddings WHERE paper_id = new.id; END"""
+    )
+    # The backlog is found newest first.
+    db.execute("CREATE INDEX papers_by_first_seen ON papers (first_seen DESC)")
+
+
 def applied_migrations(db: sqlite3.Connection) -> list[str]:
     db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY rowid")]

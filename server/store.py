@@ -1,23 +1,36 @@
 """The SQLite store: profiles, papers (deduplicated by id), what each profile has seen, and ratings.
 
 The only module that talks SQL. One `Store` wraps one connection; the Flask app opens one per
-request, the CLI one per command.
+request, the CLI one per command, the embedding worker one for its thread.
+
+Sentence vectors are kept per paper under an encoder key (name, version) as float16 BLOBs; a
+`Store` reads and writes the vectors of its `encoder` key (by default the current encoder's, see
+`current_encoder_key`), so vectors of an older encoder are never mixed in.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from server.migrations import migrate
 
+log = logging.getLogger(__name__)
+
 DATABASE_NAME = "papersieve.sqlite3"
 DEFAULT_PROFILE = "default"
+EMBEDDING_DIMENSIONS = 384
+_VECTOR_DTYPE = np.dtype("<f2")  # float16, little-endian on every machine
+_IDS_PER_QUERY = 900  # below SQLite's oldest limit on bound variables (999)
 
 
 class StoreError(Exception):
@@ -72,6 +85,40 @@ class ProfileSummary:
     revision: int
 
 
+@dataclass(frozen=True)
+class EncoderKey:
+    """Which encoder made a vector: a new name or version is a new key, and old vectors are ignored."""
+
+    name: str
+    version: str
+
+
+@functools.cache
+def current_encoder_key() -> EncoderKey | None:
+    """The key of the encoder this installation ships, or None when model.embedding can't be imported
+    (its packages missing): then no vectors are read or written, and every score is provisional."""
+    try:
+        from model.embedding import ENCODER_NAME, ENCODER_VERSION
+    except Exception as error:  # ImportError, PackageNotFoundError, or a broken install
+        log.warning("sentence embeddings are off: %s", error)
+        return None
+    return EncoderKey(ENCODER_NAME, ENCODER_VERSION)
+
+
+def vector_to_blob(vector: np.ndarray) -> bytes:
+    vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+    if vector.shape != (EMBEDDING_DIMENSIONS,) or not np.isfinite(vector).all():
+        raise StoreError(f"an embedding must be {EMBEDDING_DIMENSIONS} finite numbers, not {vector.shape}")
+    return vector.astype(_VECTOR_DTYPE).tobytes()
+
+
+def blob_to_vector(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=_VECTOR_DTYPE).astype(np.float32)
+
+
+_DEFAULT = object()
+
+
 def now() -> str:
     """UTC timestamp with microseconds, so that ratings made in one second still sort."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
@@ -87,22 +134,30 @@ _UPSERT_PAPER = """
 """
 
 
+_VECTOR_JOIN = """LEFT JOIN embeddings e ON e.paper_id = p.id
+                  AND e.encoder = :encoder AND e.version = :version"""
+
+
 class Store:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, encoder: Any = _DEFAULT) -> None:
         self.db = connection
+        self.encoder: EncoderKey | None = current_encoder_key() if encoder is _DEFAULT else encoder
 
     @classmethod
-    def open(cls, data_dir: Path | str, *, setup: bool = True) -> Store:
+    def open(
+        cls, data_dir: Path | str, *, setup: bool = True, encoder: Any = _DEFAULT
+    ) -> Store:
         """Open the database in `data_dir`; with `setup`, create or migrate it and its default profile.
 
-        The server sets up once at start and then opens one connection per request without it."""
+        The server sets up once at start and then opens one connection per request without it.
+        `encoder` is the key whose vectors this connection reads (default: the current encoder's)."""
         path = Path(data_dir) / DATABASE_NAME
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=15, check_same_thread=False)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
-        store = cls(connection)
+        store = cls(connection, encoder)
         if setup:
             migrate(connection)
             store.ensure_profile(DEFAULT_PROFILE)
@@ -205,43 +260,158 @@ class Store:
         return Paper(*row) if row else None
 
     def corpus(self, profile: str) -> pd.DataFrame:
-        """Every paper this profile has seen or rated: id, title, abstract."""
+        """Every paper this profile has seen or rated: id, title, abstract, embedding (a float32
+        vector of this store's encoder, or None when the paper has none yet)."""
         profile_id = self._profile_id(profile)
         return self._frame(
-            """SELECT p.id, p.title, p.abstract FROM papers p WHERE p.id IN (
+            f"""SELECT p.id, p.title, p.abstract, e.vector FROM papers p {_VECTOR_JOIN} WHERE p.id IN (
                    SELECT paper_id FROM seen WHERE profile_id = :pid
                    UNION SELECT paper_id FROM ratings WHERE profile_id = :pid)
                ORDER BY p.id""",
-            {"pid": profile_id},
-            ["id", "title", "abstract"],
+            {"pid": profile_id, **self._key_params()},
+            ["id", "title", "abstract", "embedding"],
         )
 
     def corpus_size(self, profile: str) -> int:
         """How many papers `corpus(profile)` holds, without loading them."""
+        return self.corpus_counts(profile)[0]
+
+    def corpus_counts(self, profile: str) -> tuple[int, int]:
+        """How many papers `corpus(profile)` holds, and how many of them have a vector (one query)."""
         profile_id = self._profile_id(profile)
-        return self.db.execute(
-            """SELECT count(*) FROM (SELECT paper_id FROM seen WHERE profile_id = :pid
-                                     UNION SELECT paper_id FROM ratings WHERE profile_id = :pid)""",
-            {"pid": profile_id},
-        ).fetchone()[0]
+        size, embedded = self.db.execute(
+            """SELECT count(*), count(e.paper_id) FROM (
+                    SELECT paper_id FROM seen WHERE profile_id = :pid
+                    UNION SELECT paper_id FROM ratings WHERE profile_id = :pid) p
+                LEFT JOIN embeddings e ON e.paper_id = p.paper_id
+                    AND e.encoder = :encoder AND e.version = :version""",
+            {"pid": profile_id, **self._key_params()},
+        ).fetchone()
+        return size, embedded
 
     def unrated_seen(self, profile: str, limit: int) -> pd.DataFrame:
-        """The most recently seen papers this profile has not rated: id, title, abstract, url."""
+        """The most recently seen papers this profile has not rated: id, title, abstract, url, embedding."""
         profile_id = self._profile_id(profile)
         return self._frame(
-            """SELECT p.id, p.title, p.abstract, p.url FROM seen s JOIN papers p ON p.id = s.paper_id
+            f"""SELECT p.id, p.title, p.abstract, p.url, e.vector
+               FROM seen s JOIN papers p ON p.id = s.paper_id {_VECTOR_JOIN}
                WHERE s.profile_id = :pid AND NOT EXISTS (
                    SELECT 1 FROM ratings r WHERE r.profile_id = :pid AND r.paper_id = s.paper_id)
                ORDER BY s.seen_at DESC, p.id LIMIT :limit""",
-            {"pid": profile_id, "limit": limit},
-            ["id", "title", "abstract", "url"],
+            {"pid": profile_id, "limit": limit, **self._key_params()},
+            ["id", "title", "abstract", "url", "embedding"],
         )
 
     def _frame(self, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
         rows = self.db.execute(sql, params).fetchall()
-        return pd.DataFrame(rows, columns=columns).astype(
+        frame = pd.DataFrame(rows, columns=columns).astype(
             {column: "object" for column in columns if column != "label"}
         )
+        if "embedding" in frame.columns:
+            frame["embedding"] = pd.Series(
+                [None if blob is None else blob_to_vector(blob) for blob in frame["embedding"]],
+                index=frame.index,
+                dtype="object",
+            )
+        return frame
+
+    # --- embeddings -----------------------------------------------------------------------------
+
+    def _key_params(self, encoder: Any = _DEFAULT) -> dict[str, str | None]:
+        key = self.encoder if encoder is _DEFAULT else encoder
+        if key is None:  # no encoder: NULL matches no stored vector
+            return {"encoder": None, "version": None}
+        return {"encoder": key.name, "version": key.version}
+
+    def save_embeddings(self, encoder: EncoderKey, embedded: Iterable[tuple[Paper, np.ndarray]]) -> int:
+        """Store each paper's vector under `encoder`, in one transaction; return how many were saved.
+
+        A vector is saved only while the paper's stored title and abstract are still the text it
+        was computed from (a page may have brought the abstract meanwhile), else it is dropped and
+        the paper stays in the backlog."""
+        stamp = now()
+        rows = [
+            (paper.id, encoder.name, encoder.version, vector_to_blob(vector), stamp, paper.id,
+             paper.title, paper.abstract)
+            for paper, vector in embedded
+        ]
+        with self.db:
+            before = self.db.total_changes
+            self.db.executemany(
+                """INSERT INTO embeddings (paper_id, encoder, version, vector, embedded_at)
+                   SELECT ?, ?, ?, ?, ? FROM papers WHERE id = ? AND title = ? AND abstract = ?
+                   ON CONFLICT (paper_id, encoder, version) DO UPDATE
+                   SET vector = excluded.vector, embedded_at = excluded.embedded_at""",
+                rows,
+            )
+            return self.db.total_changes - before
+
+    def embeddings_for(self, paper_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored float32 vector of each of these papers that has one (one query for up to 900
+        ids); papers without a vector are absent."""
+        ids = list(dict.fromkeys(paper_ids))
+        params = self._key_params()
+        found: dict[str, np.ndarray] = {}
+        if params["encoder"] is None:
+            return found
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT paper_id, vector FROM embeddings WHERE encoder = ? AND version = ? "
+                f"AND paper_id IN ({marks})",
+                (params["encoder"], params["version"], *chunk),
+            ).fetchall()
+            found.update((paper_id, blob_to_vector(blob)) for paper_id, blob in rows)
+        return found
+
+    def papers_without_embeddings(
+        self, encoder: EncoderKey, limit: int, among: Sequence[str] | None = None
+    ) -> list[Paper]:
+        """Papers with no vector under `encoder` (the backlog), most recently first seen first;
+        with `among`, only those of these ids (in any order)."""
+        params: list = [encoder.name, encoder.version]
+        where = ""
+        if among is not None:
+            among = list(dict.fromkeys(among))[:_IDS_PER_QUERY]
+            if not among:
+                return []
+            where = f"AND p.id IN ({','.join('?' * len(among))})"
+            params.extend(among)
+        rows = self.db.execute(
+            f"""SELECT p.id, p.title, p.abstract, p.url FROM papers p
+                WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.paper_id = p.id
+                                  AND e.encoder = ? AND e.version = ?) {where}
+                ORDER BY p.first_seen DESC, p.id LIMIT ?""",
+            (*params, limit),
+        ).fetchall()
+        return [Paper(*row) for row in rows]
+
+    def embedding_count(self, encoder: Any = _DEFAULT) -> int:
+        """How many papers have a vector under `encoder` (default: this store's)."""
+        params = self._key_params(encoder)
+        return self.db.execute(
+            "SELECT count(*) FROM embeddings WHERE encoder = :encoder AND version = :version", params
+        ).fetchone()[0]
+
+    def paper_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def labelled_embedding_count(self, profile: str) -> int:
+        """How many of this profile's rated papers have a vector: the model refits when it changes."""
+        profile_id = self._profile_id(profile)
+        return self.db.execute(
+            """SELECT count(*) FROM ratings r JOIN embeddings e ON e.paper_id = r.paper_id
+               WHERE r.profile_id = :pid AND e.encoder = :encoder AND e.version = :version""",
+            {"pid": profile_id, **self._key_params()},
+        ).fetchone()[0]
+
+    def delete_embeddings_except(self, encoder: EncoderKey) -> int:
+        """Forget the vectors of every other encoder key (they are never read again); return how many."""
+        with self.db:
+            return self.db.execute(
+                "DELETE FROM embeddings WHERE encoder <> ? OR version <> ?", (encoder.name, encoder.version)
+            ).rowcount
 
     # --- ratings --------------------------------------------------------------------------------
 
@@ -297,14 +467,15 @@ class Store:
         return ratings
 
     def labelled_papers(self, profile: str) -> pd.DataFrame:
-        """This profile's rated papers as training data: id, title, abstract, label (1 👍, 0 👎)."""
+        """This profile's rated papers as training data: id, title, abstract, embedding (vector or
+        None, see `corpus`), label (1 👍, 0 👎)."""
         profile_id = self._profile_id(profile)
         frame = self._frame(
-            """SELECT p.id, p.title, p.abstract, CASE r.rating WHEN 1 THEN 1 ELSE 0 END
-               FROM ratings r JOIN papers p ON p.id = r.paper_id
+            f"""SELECT p.id, p.title, p.abstract, e.vector, CASE r.rating WHEN 1 THEN 1 ELSE 0 END
+               FROM ratings r JOIN papers p ON p.id = r.paper_id {_VECTOR_JOIN}
                WHERE r.profile_id = :pid ORDER BY r.rated_at, p.id""",
-            {"pid": profile_id},
-            ["id", "title", "abstract", "label"],
+            {"pid": profile_id, **self._key_params()},
+            ["id", "title", "abstract", "embedding", "label"],
         )
         return frame.astype({"label": "int64"})
 
