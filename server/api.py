@@ -10,9 +10,9 @@ import pandas as pd
 from flask import Blueprint, Response, abort, request
 
 from server import __version__
-from server.app import get_models, get_store, json_response
+from server.app import get_embeddings, get_models, get_store, json_response
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, import_ratings
-from server.profile_models import TEXT_COLUMNS, FittedModel
+from server.profile_models import MODEL_COLUMNS, FittedModel
 from server.store import DEFAULT_PROFILE, Paper, RatedPaper, Store
 from server.validation import (
     InvalidInput,
@@ -52,8 +52,15 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
-def papers_frame(papers: list[Paper]) -> pd.DataFrame:
-    return pd.DataFrame({"title": [p.title for p in papers], "abstract": [p.abstract for p in papers]})
+def papers_frame(papers: list[Paper], vectors: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The model's input: title, abstract, and each paper's stored vector or None (provisional)."""
+    return pd.DataFrame(
+        {
+            "title": [p.title for p in papers],
+            "abstract": [p.abstract for p in papers],
+            "embedding": pd.Series([vectors.get(p.id) for p in papers], dtype="object"),
+        }
+    )
 
 
 def readiness(store: Store, profile: str) -> dict[str, Any]:
@@ -70,8 +77,10 @@ def rated_json(item: RatedPaper) -> dict[str, Any]:
     return {"paper": paper_json(item.paper), "rating": item.rating, "rated_at": item.rated_at}
 
 
-def score_with(model: FittedModel, papers: list[Paper]) -> tuple[np.ndarray, list[dict]]:
-    frame = papers_frame(papers)
+def score_with(
+    model: FittedModel, papers: list[Paper], vectors: dict[str, np.ndarray]
+) -> tuple[np.ndarray, list[dict]]:
+    frame = papers_frame(papers, vectors)
     probabilities = model.classifier.predict_proba(frame)[:, list(model.classifier.classes_).index(1)]
     reasons = model.classifier.explain(frame, top_k=max(REASONS_UP, REASONS_DOWN))
     return probabilities, reasons
@@ -90,11 +99,14 @@ def score() -> Any:
     store = get_store()
     store.record_seen(profile, papers)
     state = readiness(store, profile)
-    ratings = store.ratings_of(profile, [paper.id for paper in papers])
+    ids = [paper.id for paper in papers]
+    ratings = store.ratings_of(profile, ids)
+    vectors = store.embeddings_for(ids)  # one query; never waits for the encoder
+    get_embeddings().enqueue([paper_id for paper_id in ids if paper_id not in vectors])
     model = get_models().current(store, profile) if state["ready"] else None
     scores: list[dict[str, Any]] = []
     if model is not None and papers:
-        probabilities, reasons = score_with(model, papers)
+        probabilities, reasons = score_with(model, papers, vectors)
     for index, paper in enumerate(papers):
         entry: dict[str, Any] = {"id": paper.id, "score": None, "reasons": [], "reasons_against": []}
         if model is not None:
@@ -102,6 +114,7 @@ def score() -> Any:
             entry["reasons"] = reasons[index]["up"][:REASONS_UP]
             entry["reasons_against"] = reasons[index]["down"][:REASONS_DOWN]
         entry["rating"] = ratings.get(paper.id)
+        entry["provisional"] = paper.id not in vectors
         scores.append(entry)
     state["ready"] = model is not None
     return json_response({**state, "scores": scores})
@@ -115,6 +128,8 @@ def feedback() -> Any:
     rating = check_rating(body.get("rating"))
     store = get_store()
     store.set_rating(profile, paper, rating)
+    if not store.embeddings_for([paper.id]):
+        get_embeddings().enqueue([paper.id])  # before any page: the model refits when it lands
     return json_response(readiness(store, profile))
 
 
@@ -181,9 +196,26 @@ def show_profile(profile: str) -> Any:
                 "quality": models.quality(model, store, profile) if model else None,
                 "corpus_features": models.corpus_state(profile),
             },
+            "embeddings": embedding_state(store, profile),
             "top_terms": top_terms,
         }
     )
+
+
+def embedding_state(store: Store, profile: str) -> dict[str, Any]:
+    """The sentence encoder, whether it runs, and how many of the profile's papers have vectors."""
+    worker = get_embeddings().status()
+    papers, embedded = store.corpus_counts(profile)
+    return {
+        "encoder": worker["encoder"],
+        "version": worker["version"],
+        "available": worker["available"],
+        "state": worker["state"],
+        "error": worker["error"],
+        "papers": papers,
+        "papers_with_vectors": embedded,
+        "queue": worker["queue"],
+    }
 
 
 @api.get("/profiles/<profile>/ratings")
@@ -216,7 +248,7 @@ def suggest(profile: str) -> Any:
         return json_response({"ready": False, "papers": []})
     if pool.empty:
         return json_response({"ready": True, "papers": []})
-    frame = pool[TEXT_COLUMNS]
+    frame = pool[MODEL_COLUMNS]
     probabilities = model.classifier.predict_proba(frame)[:, list(model.classifier.classes_).index(1)]
     papers = [
         {

@@ -1,4 +1,8 @@
-"""The Flask application factory: defaults, then the caller's config; one store connection per request."""
+"""The Flask application factory: defaults, then the caller's config; one store connection per request.
+
+Config: DATA_DIR (required), TOKEN, EMBEDDINGS (default True: run the background embedding worker),
+EMBEDDING_THREADS (the encoder's intra-op threads, default 1). Call `shutdown_app(app)` to stop
+the app's background threads (the CLI does on Ctrl-C and SIGTERM)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, g, jsonify, request
 
 from server.auth import bearer_token_matches, is_allowed_origin, is_loopback_host, load_or_create_token
+from server.embedding_worker import EmbeddingWorker
 from server.errors import register_error_handlers
 from server.profile_models import ProfileModels
 from server.store import Store
@@ -29,6 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["TOKEN"] = app.config["TOKEN"] or load_or_create_token(data_dir)
     Store.open(data_dir).close()  # create or migrate the database once, before any request
     app.extensions["papersieve_models"] = ProfileModels(data_dir)
+    worker = EmbeddingWorker(data_dir, threads=int(app.config.get("EMBEDDING_THREADS", 1)))
+    app.extensions["papersieve_embeddings"] = (
+        worker.start() if app.config.get("EMBEDDINGS", True) else worker.disable()
+    )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
@@ -41,6 +50,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     logging.getLogger("server").setLevel(logging.INFO)
     return app
+
+
+def shutdown_app(app: Flask) -> None:
+    """Stop the embedding worker (after its current batch) and write pending models to disk."""
+    app.extensions["papersieve_embeddings"].stop()
+    app.extensions["papersieve_models"].saver.flush()
 
 
 def _guard_request() -> None:
@@ -66,6 +81,10 @@ def get_store() -> Store:
 
 def get_models() -> ProfileModels:
     return current_app.extensions["papersieve_models"]
+
+
+def get_embeddings() -> EmbeddingWorker:
+    return current_app.extensions["papersieve_embeddings"]
 
 
 def _close_store(_error: BaseException | None) -> None:

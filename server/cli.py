@@ -74,7 +74,7 @@ def command_serve(args: argparse.Namespace) -> int:
     from threadpoolctl import threadpool_limits
     from waitress import create_server
 
-    from server.app import create_app
+    from server.app import create_app, shutdown_app
 
     # One BLAS thread: requests run in parallel threads on a laptop's few cores, and BLAS's own
     # threads fighting them for a core made corpus fits up to 30 times slower.
@@ -122,7 +122,7 @@ def command_serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.close()
-        app.extensions["papersieve_models"].saver.flush()
+        shutdown_app(app)
         print("papersieve stopped", flush=True)
     return 0
 

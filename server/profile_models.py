@@ -1,5 +1,10 @@
-"""Per-profile classifiers: fitted from the store's ratings, cached by the profile's rating revision,
-saved in the background, and loaded back (or rebuilt from the ratings when a saved one can't be)."""
+"""Per-profile classifiers: fitted from the store's ratings, cached by the profile's rating revision
+and by how many of its rated papers have a sentence vector, saved in the background, and loaded back
+(or rebuilt from the ratings when a saved one can't be).
+
+Vectors arrive in the background (server/embedding_worker.py): a rated paper's vector refits the
+model at the next request, and once many corpus papers have gained vectors the corpus features are
+refitted like a grown corpus."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from server.store import Store, now
 log = logging.getLogger(__name__)
 
 TEXT_COLUMNS = ["title", "abstract"]
+MODEL_COLUMNS = [*TEXT_COLUMNS, "embedding"]  # embedding: float32 (384,) vector or None (provisional)
 CORPUS_REFRESH_GROWTH = 1.25  # refit corpus features once the corpus is a quarter larger
 CORPUS_REFRESH_MIN_NEW = 50
 QUALITY_MIN_PER_CLASS = 5
@@ -36,13 +42,19 @@ CORPUS_CHECK_SECONDS = 30.0
 
 @dataclass(frozen=True)
 class PreparedCorpus:
-    """Corpus-level features fitted on `size` papers of a profile's corpus."""
+    """Corpus-level features fitted on `size` papers of a profile's corpus, `embedded` of which had
+    a sentence vector then."""
 
     features: Any
     size: int
+    embedded: int = 0
 
-    def outgrown_by(self, size: int) -> bool:
-        return size >= self.size * CORPUS_REFRESH_GROWTH and size - self.size >= CORPUS_REFRESH_MIN_NEW
+    def outgrown_by(self, size: int, embedded: int = 0) -> bool:
+        """Refit once the corpus has grown by a quarter, or once a quarter of it has gained vectors."""
+        grown = size >= self.size * CORPUS_REFRESH_GROWTH and size - self.size >= CORPUS_REFRESH_MIN_NEW
+        new_vectors = embedded - self.embedded
+        vectors_arrived = new_vectors >= max(CORPUS_REFRESH_MIN_NEW, (CORPUS_REFRESH_GROWTH - 1) * self.size)
+        return grown or vectors_arrived
 
 
 @dataclass
@@ -53,6 +65,7 @@ class FittedModel:
     n_labels: int
     corpus: PreparedCorpus | None
     quality: dict | None = None
+    embedded_labels: int = 0  # how many of the rated papers had a vector when it was fitted
 
 
 @dataclass
@@ -156,8 +169,10 @@ class ProfileModels:
         self.model_path(profile).unlink(missing_ok=True)
 
     def current(self, store: Store, profile: str) -> FittedModel | None:
-        """The profile's model for its current ratings, or None until it has a 👍 and a 👎."""
+        """The profile's model for its current ratings and their vectors, or None until it has a 👍
+        and a 👎."""
         revision = store.revision(profile)
+        embedded_labels = store.labelled_embedding_count(profile)
         slot = self._slot(profile)
         with slot.lock:
             if not slot.started:
@@ -167,7 +182,12 @@ class ProfileModels:
                     slot.model, slot.corpus = saved, saved.corpus
             model = slot.model
             self._refresh_corpus_if_outgrown(store, profile, slot)
-            if model is not None and model.revision == revision and model.corpus is slot.corpus:
+            if (
+                model is not None
+                and model.revision == revision
+                and model.embedded_labels == embedded_labels
+                and model.corpus is slot.corpus
+            ):
                 return model
             slot.model = self._fit(store, profile, revision, slot)
             return slot.model
@@ -183,9 +203,16 @@ class ProfileModels:
         except ModelLoadError as error:
             log.warning("rebuilding the model of profile %r from its ratings: %s", profile, error)
             return None
-        corpus = PreparedCorpus(classifier.features_, int(meta.get("corpus_size", 0)))
+        corpus = PreparedCorpus(
+            classifier.features_, int(meta.get("corpus_size", 0)), int(meta.get("corpus_embedded", 0))
+        )
         return FittedModel(
-            classifier, meta.get("revision", -1), meta.get("trained_at", ""), meta.get("n_labels", 0), corpus
+            classifier,
+            meta.get("revision", -1),
+            meta.get("trained_at", ""),
+            meta.get("n_labels", 0),
+            corpus,
+            embedded_labels=meta.get("embedded_labels", -1),
         )
 
     def _refresh_corpus_if_outgrown(self, store: Store, profile: str, slot: _ProfileSlot) -> None:
@@ -200,10 +227,11 @@ class ProfileModels:
         ):
             return
         slot.corpus_checked_at = now_monotonic
-        size = store.corpus_size(profile)
+        size, embedded = store.corpus_counts(profile)
+        outgrown = slot.corpus is None or slot.corpus.outgrown_by(size, embedded)
         if slot.corpus is None and 0 < size <= IN_PROCESS_MAX_PAPERS:
             slot.corpus = prepare_profile_corpus(self.data_dir, profile)
-        elif (slot.corpus is None or slot.corpus.outgrown_by(size)) and size and not slot.refreshing:
+        elif outgrown and size and not slot.refreshing:
             slot.refreshing = True
             threading.Thread(
                 target=self._refresh_corpus,
@@ -229,14 +257,19 @@ class ProfileModels:
             return None
         features = slot.corpus.features if slot.corpus else None
         classifier = make_classifier(corpus=features)
-        classifier.fit(labelled[TEXT_COLUMNS], labelled["label"].to_numpy())
-        model = FittedModel(classifier, revision, now(), len(labelled), slot.corpus)
+        classifier.fit(labelled[MODEL_COLUMNS], labelled["label"].to_numpy())
+        embedded_labels = int(labelled["embedding"].map(lambda v: v is not None).sum())
+        model = FittedModel(
+            classifier, revision, now(), len(labelled), slot.corpus, embedded_labels=embedded_labels
+        )
         meta = {
             "profile": profile,
             "revision": revision,
             "trained_at": model.trained_at,
             "n_labels": model.n_labels,
+            "embedded_labels": embedded_labels,
             "corpus_size": slot.corpus.size if slot.corpus else 0,
+            "corpus_embedded": slot.corpus.embedded if slot.corpus else 0,
         }
         self.saver.schedule(self.model_path(profile), classifier, meta)
         return model
@@ -272,7 +305,10 @@ def prepare_profile_corpus(data_dir: Path, profile: str) -> PreparedCorpus | Non
 
 def _prepare_from_store(store: Store, profile: str) -> PreparedCorpus | None:
     corpus = store.corpus(profile)
-    return PreparedCorpus(prepare_corpus(corpus[TEXT_COLUMNS]), len(corpus)) if len(corpus) else None
+    if not len(corpus):
+        return None
+    embedded = int(corpus["embedding"].map(lambda v: v is not None).sum())
+    return PreparedCorpus(prepare_corpus(corpus[MODEL_COLUMNS]), len(corpus), embedded)
 
 
 def _prepare_in_child(data_dir: Path, profile: str) -> PreparedCorpus | None:
@@ -288,7 +324,7 @@ def cross_validated_quality(classifier: Any, labelled: pd.DataFrame, folds: int 
     if minority < QUALITY_MIN_PER_CLASS:
         return {}
     splitter = StratifiedKFold(n_splits=min(folds, minority), shuffle=True, random_state=0)
-    X = labelled[TEXT_COLUMNS].reset_index(drop=True)
+    X = labelled[[c for c in MODEL_COLUMNS if c in labelled.columns]].reset_index(drop=True)
     aucs = []
     for train, test in splitter.split(X, y):
         fold_model = clone(classifier).fit(X.iloc[train], y[train])

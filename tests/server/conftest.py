@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.app import create_app
+from server.app import create_app, shutdown_app
 
 TOKEN = "test-token-" + "x" * 40
 
@@ -11,7 +11,8 @@ TOKEN = "test-token-" + "x" * 40
 def app(tmp_path):
     app = create_app({"DATA_DIR": tmp_path / "data", "TOKEN": TOKEN, "TESTING": True})
     yield app
-    app.extensions["papersieve_models"].saver.flush()
+    shutdown_app(app)
+    assert not app.extensions["papersieve_embeddings"].running
 
 
 class ApiClient:
