@@ -11,7 +11,11 @@
   const VERDICT_CLASS = { high: "papersieve-high", dim: "papersieve-dim", hide: "papersieve-hide" };
   const REVEALED_CLASS = "papersieve-revealed";
   const PASS_DELAY_MS = 40;
-  const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 10000];
+  // One back-off for asking the worker again, whatever the reason: a failed ask (server slow or
+  // away; retried for as long as it takes) or scores still provisional (the server is computing
+  // those papers' sentence embeddings; asked again for REFINE_FOR_MS at most, then left as they are).
+  const AGAIN_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
+  const REFINE_FOR_MS = 120000;
 
   const page = {
     adapter: null,
@@ -28,8 +32,10 @@
     barTemplate: null,
     observer: null,
     passTimer: null,
-    retryTimer: null,
+    retryTimer: null, // the one "ask again" timer (see AGAIN_DELAYS_MS)
     retryCount: 0,
+    refineSince: null, // when the current round of asking again for provisional scores began
+    refineGaveUp: false, // that round ran out: provisional scores stay as they are until new ones come
     rescoreTimer: null,
     rescoreWanted: false, // a rescore failed (server slow or away): retry it with the next pass
     voting: 0,
@@ -99,6 +105,14 @@
     if (entry.score < dimBelow && mode !== "highlight") return mode;
     return "plain";
   }
+
+  const isScored = (entry) => Boolean(page.meta && page.meta.ready && entry && typeof entry.score === "number");
+
+  /** A term-only estimate: the server has not computed this paper's sentence embedding yet. */
+  const isProvisional = (entry) => isScored(entry) && entry.provisional === true;
+
+  const provisionalNote = () =>
+    page.refineGaveUp ? "provisional: estimated from its words only" : "provisional: refining…";
 
   function applyVerdict(view, verdict) {
     const revealed = verdict === "hide" && page.revealHidden;
@@ -189,7 +203,8 @@
         ? `Not ranked yet: rate ${needed} more paper${needed === 1 ? "" : "s"} with the thumbs.`
         : "Not ranked yet: rate some papers up and some down.";
     }
-    const lines = [`Score ${formatScore(entry.score)} / 100`];
+    const note = isProvisional(entry) ? ` (${provisionalNote()})` : "";
+    const lines = [`Score ${formatScore(entry.score)} / 100${note}`];
     if (entry.reasons.length > 0) lines.push(`↑ ${entry.reasons.join(", ")}`);
     if (entry.reasonsAgainst.length > 0) lines.push(`↓ ${entry.reasonsAgainst.join(", ")}`);
     return lines.join("\n");
@@ -204,12 +219,17 @@
   function updateBar(bar, record, verdict) {
     const [badge, reasons, up, down] = bar.children;
     const entry = record.entry;
-    const scored = Boolean(page.meta && page.meta.ready && entry && typeof entry.score === "number");
+    const scored = isScored(entry);
+    const provisional = isProvisional(entry);
     const text = scored ? formatScore(entry.score) : "–";
+    // Only text, attributes and classes change here, never the badge's size (CSS gives it one
+    // width whatever it shows): re-marking a card moves nothing on the page.
     setText(badge, text);
     setAttribute(badge, "data-score", scored ? String(entry.score) : "");
-    setAttribute(badge, "aria-label", scored ? `papersieve score ${text} of 100` : "papersieve: not ranked yet");
-    setAttribute(badge, "class", `papersieve-badge papersieve-badge-${verdict}`);
+    const label = `papersieve score ${text} of 100${provisional ? `, ${provisionalNote()}` : ""}`;
+    setAttribute(badge, "aria-label", scored ? label : "papersieve: not ranked yet");
+    const look = provisional ? " papersieve-badge-provisional" : "";
+    setAttribute(badge, "class", `papersieve-badge papersieve-badge-${verdict}${look}`);
     setText(reasons, reasonsText(entry, scored));
     const rating = entry ? entry.rating : null;
     setAttribute(up, "aria-pressed", String(rating === 1));
@@ -307,12 +327,53 @@
   // ---- scoring -----------------------------------------------------------------------------
   function scheduleRetry() {
     if (page.retryTimer !== null || !page.active) return;
-    const delay = RETRY_DELAYS_MS[Math.min(page.retryCount, RETRY_DELAYS_MS.length - 1)];
+    const delay = AGAIN_DELAYS_MS[Math.min(page.retryCount, AGAIN_DELAYS_MS.length - 1)];
     page.retryCount += 1;
     page.retryTimer = setTimeout(() => {
       page.retryTimer = null;
-      runPass();
+      runPass(true);
     }, delay);
+  }
+
+  /** Records on the page whose score is provisional. */
+  function provisionalRecords() {
+    const found = [];
+    for (const record of page.records.values()) {
+      if (isProvisional(record.entry) && record.views.some((view) => view.element.isConnected)) found.push(record);
+    }
+    return found;
+  }
+
+  /**
+   * After a successful reply: while some card's score is provisional, ask again later (the same
+   * back-off as for failures); a round ends when none is left or after REFINE_FOR_MS. New
+   * provisional cards start a new round from the shortest delay.
+   */
+  function refineLater(fresh) {
+    const waiting = provisionalRecords();
+    if (waiting.length === 0) {
+      page.refineSince = null;
+      page.refineGaveUp = false;
+      page.retryCount = 0;
+      return;
+    }
+    const now = performance.now();
+    if (fresh || page.refineSince === null) {
+      page.refineSince = now;
+      page.retryCount = 0;
+      clearTimeout(page.retryTimer);
+      page.retryTimer = null;
+      if (page.refineGaveUp) {
+        page.refineGaveUp = false;
+        timed("refine", () => waiting.forEach(renderRecord));
+      }
+    }
+    if (now - page.refineSince < REFINE_FOR_MS) {
+      scheduleRetry();
+    } else if (!page.refineGaveUp) {
+      page.refineGaveUp = true; // their tooltips now say the score stays an estimate
+      timed("refine", () => waiting.forEach(renderRecord));
+    }
   }
 
   /** A short line for the page; the popup has the full explanation. */
@@ -346,20 +407,24 @@
       return true;
     }
     page.version = reply.version;
-    page.retryCount = 0;
     if (page.notice === problemNotice(null) || page.notice === problemNotice({ kind: "no_token" })) {
       page.notice = "";
     }
     page.meta = { ready: reply.ready, labels: reply.labels, needed: reply.needed };
     const byId = new Map(reply.scores.map((entry) => [entry.id, entry]));
+    let fresh = false; // a card that was not provisional before is now
     timed("render", () => {
       for (const record of records) {
         const entry = byId.get(record.paper.id);
-        if (entry) record.entry = entry;
+        if (entry) {
+          if (isProvisional(entry) && !isProvisional(record.entry)) fresh = true;
+          record.entry = entry;
+        }
         if (record.entry) renderRecord(record);
       }
       renderSummary();
     });
+    refineLater(fresh);
     return true;
   }
 
@@ -402,7 +467,8 @@
     return [...unscored];
   }
 
-  function runPass() {
+  /** Find and score new cards; `again` (the retry timer): also ask again for provisional scores. */
+  function runPass(again = false) {
     page.passTimer = null;
     if (!page.active) return;
     const adapter = pickAdapter();
@@ -418,7 +484,10 @@
     if (unscored.length > 0) requestScores(unscored);
     if (page.rescoreWanted && page.voting === 0) {
       page.rescoreWanted = false;
-      rescorePage();
+      rescorePage(); // provisional scores included
+    } else if (again && !page.refineGaveUp) {
+      const provisional = provisionalRecords();
+      if (provisional.length > 0) requestScores(provisional);
     }
   }
 
@@ -551,6 +620,9 @@
     if (page.observer) page.observer.disconnect();
     for (const timer of [page.passTimer, page.retryTimer, page.rescoreTimer]) clearTimeout(timer);
     page.passTimer = page.retryTimer = page.rescoreTimer = null;
+    page.retryCount = 0;
+    page.refineSince = null;
+    page.refineGaveUp = false;
     for (const record of page.records.values()) {
       for (const view of record.views) {
         if (view.bar) view.bar.remove();
@@ -624,7 +696,7 @@
     if (document.visibilityState === "visible" && page.retryTimer !== null) {
       clearTimeout(page.retryTimer);
       page.retryTimer = null;
-      runPass();
+      runPass(true);
     }
   });
 
