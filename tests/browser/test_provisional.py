@@ -1,12 +1,16 @@
 """Provisional scores (the paper's sentence embedding is not computed yet) are marked, asked for
 again with a back-off, and re-marked in place once final, without moving anything on the page.
 
-Why the `/score` replies are rewritten here: the real server cannot yet be made to answer
-provisional scores on demand (its embedding worker is being added, with no setting to hold it
-back), so for these tests only, the worker's HTTP call to the real `papersieve serve` goes through
-`context.route`: the real server answers every request, and the handler marks chosen papers'
-entries `"provisional": true` (with a stand-in score) for their first asks, as a server whose
-embedding worker is still busy would. Every other request in the suite reaches the server untouched.
+The first test is end to end: the real `papersieve serve` answers provisional scores for papers it
+has not embedded yet, its embedding worker computes them, and the page is re-marked; the worker's
+/score calls are only watched (`context.route`, passed on untouched).
+
+The other two rewrite the real server's replies, for these tests only, because the server offers
+no way from its command line to hold its embedding worker back: which papers stay provisional for
+how many asks must be fixed for the back-off, "only provisional cards are asked again", the widest
+badge and the hidden-card counts to be checked exactly. Every /score request still reaches the real
+server; the handler marks chosen papers' entries `"provisional": true` (with a stand-in score) for
+their first asks, as a server whose embedding worker is still busy would, and final otherwise.
 """
 
 from __future__ import annotations
@@ -104,6 +108,40 @@ def seed_ratings(server, profile, papers) -> None:
 
 def by_id(page) -> dict[str, dict[str, Any]]:
     return {card["id"]: card for card in page.evaluate(READ_BOXES_JS)}
+
+
+def test_the_real_servers_provisional_scores_are_refined_in_place_then_no_more_asks(browser, server, profile):
+    papers = s.expertise_papers(60)
+    seed_ratings(server, profile, papers[40:44])
+    shown = papers[44:56]  # papers this server has never seen: no vectors yet, so provisional
+    calls: list[tuple[float, list[str]]] = []
+
+    def watch(route: Any) -> None:
+        calls.append((time.monotonic(), [p["id"] for p in json.loads(route.request.post_data)["papers"]]))
+        route.continue_()
+
+    pattern = f"{server.url}/api/v1/score"
+    browser.context.route(pattern, watch)
+    try:
+        page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
+        ps.wait_for_scores(page, len(shown))
+        before = by_id(page)
+        assert any(card["provisional"] for card in before.values()), before
+        page.wait_for_function(NONE_PROVISIONAL_JS, timeout=60000)
+        after = by_id(page)
+        asks_when_final = len(calls)
+        page.wait_for_timeout(5000)  # a provisional card would have been asked for within 4 s
+    finally:
+        browser.context.unroute(pattern, watch)
+
+    assert len(calls) == asks_when_final, calls
+    assert len(calls) >= 2 and set(calls[0][1]) == {p.id for p in shown}
+    provisional = {paper_id for paper_id, card in before.items() if card["provisional"]}
+    assert all(set(ids) <= provisional for _, ids in calls[1:]), (provisional, calls)
+    for paper_id, card in after.items():
+        assert "provisional" not in card["label"] + card["why"], card
+        for part in ("badge", "up", "bar", "card"):
+            assert card[part] == before[paper_id][part], (paper_id, part, before[paper_id], card)
 
 
 def test_provisional_scores_are_asked_again_and_re_marked_without_moving_anything(browser, server, profile):
