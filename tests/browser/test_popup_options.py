@@ -101,6 +101,11 @@ def test_popup_shows_state_switches_profiles_and_pauses_the_site(browser, server
     assert "reading-group" in {p["name"] for p in reply["profiles"]}
     popup.locator("#profile-select").select_option(profile)
     popup.wait_for_function("() => document.querySelector('#labels').textContent.includes('👍')")
+    # #labels already said 👍 before the switch: wait (≤ 5 s) for the popup's save itself to land.
+    for _ in range(100):
+        if stored_settings(browser)["profile"] == profile:
+            break
+        popup.wait_for_timeout(50)
     assert stored_settings(browser)["profile"] == profile
 
     switch = popup.locator("#site-enabled")
