@@ -28,7 +28,7 @@ from server.store import EncoderKey, Paper, Store, current_encoder_key
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 16
+BATCH_SIZE = 8  # ~1 s of papers with abstracts on one thread: the longest a shutdown waits
 QUEUE_MAX = 2_000  # papers of scored pages waiting; beyond this the oldest requests' are dropped
 BACKLOG_CHUNK = 64  # backlog papers read from the store at a time
 BACKLOG_RECHECK_SECONDS = 60.0  # when idle, look for papers added by other processes (CLI import)
@@ -103,7 +103,7 @@ class EmbeddingWorker:
     def enqueue(self, paper_ids: Iterable[str]) -> None:
         """Embed these papers (already in the store) before anything queued earlier, in this order."""
         ids = list(dict.fromkeys(paper_ids))
-        if not ids or self.state in ("unavailable", "disabled", "stopped"):
+        if not ids or self._stopping or self.state in ("unavailable", "disabled", "stopped"):
             return
         with self._changed:
             self._idle = False
@@ -118,6 +118,11 @@ class EmbeddingWorker:
                     self._urgent.popitem(last=True)
                 self.dropped += overflow
             self._changed.notify_all()
+
+    def pending(self) -> list[str]:
+        """The queued paper ids in the order they will be embedded."""
+        with self._changed:
+            return [*self._urgent, *self._backlog]
 
     def queue_length(self) -> int:
         with self._changed:
@@ -137,6 +142,8 @@ class EmbeddingWorker:
         """Ask the thread to stop after its current batch and wait for it; True when it has."""
         with self._changed:
             self._stopping = True
+            self._urgent.clear()  # all still in the store without a vector: the next start finds them
+            self._backlog.clear()
             self._changed.notify_all()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():

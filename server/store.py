@@ -141,7 +141,15 @@ _VECTOR_JOIN = """LEFT JOIN embeddings e ON e.paper_id = p.id
 class Store:
     def __init__(self, connection: sqlite3.Connection, encoder: Any = _DEFAULT) -> None:
         self.db = connection
-        self.encoder: EncoderKey | None = current_encoder_key() if encoder is _DEFAULT else encoder
+        self._encoder = encoder
+
+    @property
+    def encoder(self) -> EncoderKey | None:
+        """The encoder key whose vectors this store reads (resolved on first use: importing the
+        encoder's module costs a second that commands which never read vectors don't pay)."""
+        if self._encoder is _DEFAULT:
+            self._encoder = current_encoder_key()
+        return self._encoder  # type: ignore[return-value]
 
     @classmethod
     def open(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import time
 from contextlib import closing
 
 import pytest
@@ -50,10 +51,22 @@ def test_real_server_rejects_a_huge_body_with_json(live):
         assert b"2 MiB" in response.read()
 
 
+def wait_for_vectors(server, timeout: float = 120) -> None:
+    """Until every paper the server has seen has its sentence vector (scores no longer move)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = server.request("GET", "/profiles/default")[1]["embeddings"]
+        if state["papers_with_vectors"] == state["papers"] and state["queue"] == 0:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the papers were not embedded within {timeout} s: {state}")
+
+
 def test_saved_model_is_reused_after_restart_and_a_corrupt_one_is_rebuilt(tmp_path, hf_papers):
     data_dir = tmp_path / "data"
     server = start_server(data_dir)
-    server.request("POST", "/score", {"papers": hf_papers})
+    server.request("POST", "/score", {"papers": hf_papers[:20]})
+    wait_for_vectors(server)  # so that the models compared below are fitted on the same vectors
     server.request("POST", "/feedback", {"paper": hf_papers[0], "rating": 1})
     server.request("POST", "/feedback", {"paper": hf_papers[1], "rating": -1})
     before = server.request("POST", "/score", {"papers": hf_papers[:10]})[1]["scores"]
