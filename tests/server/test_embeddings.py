@@ -307,3 +307,12 @@ def test_corpus_features_are_refitted_once_a_quarter_of_the_corpus_has_vectors(d
         refreshed = models.current(store, DEFAULT_PROFILE)
         assert refreshed.corpus.embedded == 78 and refreshed is not first
     models.saver.flush()
+
+
+def test_without_the_embedding_packages_the_worker_reports_unavailable(data_dir, monkeypatch):
+    monkeypatch.setattr(embedding_worker, "current_encoder_key", lambda: None)  # model.embedding unimportable
+    worker = EmbeddingWorker(data_dir).start()
+    assert not worker.running and worker.available is False
+    assert worker.status()["encoder"] is None and "not installed" in worker.status()["error"]
+    worker.enqueue(["2501.10000"])
+    assert worker.queue_length() == 0
