@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -34,3 +35,17 @@ def labelled(hf_papers):
 def fitted(prepared, labelled):
     papers, labels = labelled
     return make_classifier(corpus=prepared).fit(papers, labels)
+
+
+@pytest.fixture(scope="session")
+def hf_embeddings(hf_papers) -> np.ndarray:
+    """The real sentence embeddings of the 104 papers (the shipped encoder, computed once)."""
+    from model.embedding import shared_encoder
+
+    return shared_encoder(2).encode(hf_papers["title"].tolist(), hf_papers["abstract"].tolist())
+
+
+@pytest.fixture(scope="session")
+def hf_embedded(hf_papers, hf_embeddings) -> pd.DataFrame:
+    """The 104 papers with their `embedding` column, as the server hands them to the model."""
+    return hf_papers.assign(embedding=list(hf_embeddings))

@@ -1,0 +1,50 @@
+"""Papers' sentence embeddings as a matrix: the optional `embedding` column of a papers frame.
+
+A frame may carry an `embedding` column whose entries are vectors (float32, DIMENSIONS long, as
+model/embedding.py makes them) or None for a paper not embedded yet. Missing vectors are filled
+with a given fill vector (the corpus mean: the expectation of the unknown part), and a mask says
+which rows had their own: those are the papers whose score is final, not provisional. An all-zero
+vector (what the encoder gives an empty text) counts as none.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.embedding import DIMENSIONS
+
+EMBEDDING_COLUMN = "embedding"
+
+
+def embedding_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(n, DIMENSIONS) float64 rows (zeros where missing) and the boolean mask of rows present."""
+    n = len(frame)
+    matrix = np.zeros((n, DIMENSIONS))
+    present = np.zeros(n, dtype=bool)
+    if EMBEDDING_COLUMN not in frame.columns:
+        return matrix, present
+    for i, vector in enumerate(frame[EMBEDDING_COLUMN].to_numpy()):
+        if vector is None or (isinstance(vector, float) and np.isnan(vector)):
+            continue
+        row = np.asarray(vector, dtype=np.float64).ravel()
+        if row.shape != (DIMENSIONS,) or not np.isfinite(row).all():
+            raise ValueError(f"embedding of row {i} must be {DIMENSIONS} finite numbers, "
+                             f"got shape {row.shape}")
+        if not row.any():  # the encoder's vector of an empty text: nothing known about the paper
+            continue
+        matrix[i] = row
+        present[i] = True
+    return matrix, present
+
+
+def filled_embeddings(frame: pd.DataFrame, fill: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows with missing vectors replaced by `fill`, and the mask of rows that had their own."""
+    matrix, present = embedding_rows(frame)
+    matrix[~present] = fill
+    return matrix, present
+
+
+def has_embeddings(frame: pd.DataFrame) -> np.ndarray:
+    """Mask of the rows that carry their own vector (False for every row without the column)."""
+    return embedding_rows(frame)[1]
