@@ -11,36 +11,75 @@ values carry no evidence, the scores still rank papers as the decision values do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import expit
 
 MIN_SLOPE = 0.1  # in logits per spread of the decision values
+# Measured on citeulike-a and citeulike-t digest pages with 1-2 ratings of each kind (see model/README.md):
+# P(wanted) rises by PRIOR_SLOPE logits per spread of the decision values over the corpus, and a paper at
+# the corpus's mean has TYPICAL_LOG_ODDS_SHIFT lower log-odds than the page's base rate (the wanted
+# papers sit far above the mean, so the typical one is less likely than the average).
+PRIOR_SLOPE = 1.0
+TYPICAL_LOG_ODDS_SHIFT = -0.7
+PRIOR_REACH = 3.0  # spreads: how far from a typical paper the prior alone lets a score go
+
+
+def prior_sigmoid(reference: np.ndarray, log_odds: float, slope: float = PRIOR_SLOPE) -> Sigmoid:
+    """The prior alone, for too few ratings to fit anything: a paper at the mean of the reference
+    decision values gets `log_odds`, and each spread above it `slope` logits more, softly bounded at
+    PRIOR_REACH spreads. (The labelled papers' own decision values say nothing here: a rated paper is
+    as close to itself as can be.)"""
+    base = np.asarray(reference, dtype=float)
+    spread = float(base.std())
+    spread = spread if spread > 1e-12 else 1.0
+    return Sigmoid(slope=slope / spread, offset=log_odds - slope * float(base.mean()) / spread,
+                   center=log_odds, reach=slope * PRIOR_REACH)
 
 
 @dataclass(frozen=True)
 class Sigmoid:
+    """P = expit(logit), logit = slope * d + offset; with a finite `reach`, the logit's departure from
+    `center` is softly bounded by it (reach * tanh(departure / reach)): still strictly increasing in d,
+    so scores rank like the decision values, but two ratings never claim near-certainty."""
+
     slope: float
     offset: float
+    center: float = 0.0
+    reach: float = float("inf")
 
     def __call__(self, decision: np.ndarray) -> np.ndarray:
-        return expit(self.slope * np.asarray(decision, dtype=float) + self.offset)
+        logit = self.slope * np.asarray(decision, dtype=float) + self.offset
+        if np.isfinite(self.reach):
+            logit = self.center + self.reach * np.tanh((logit - self.center) / self.reach)
+        return expit(logit)
+
+    def shifted(self, log_odds: float) -> Sigmoid:
+        """The same curve with its odds multiplied by exp(log_odds)."""
+        return replace(self, offset=self.offset + log_odds, center=self.center + log_odds)
 
 
-def fit_sigmoid(decision: np.ndarray, y: np.ndarray, prior_strength: float = 1.0) -> Sigmoid:
+def fit_sigmoid(decision: np.ndarray, y: np.ndarray, reference: np.ndarray | None = None,
+                prior_strength: float = 1.0) -> Sigmoid:
+    """Fit on the labelled papers' decision values, in units of the spread of `reference` (the
+    decision values of the papers a reader sees; default: the labelled ones) and centred on its
+    mean: the prior's offset is then the typical unrated paper's log-odds."""
     raw = np.asarray(decision, dtype=float)
-    spread = float(raw.std())
+    base = raw if reference is None else np.asarray(reference, dtype=float)
+    spread = float(base.std())
     spread = spread if spread > 1e-12 else 1.0
-    standardised = _fit_standardised(raw / spread, y, prior_strength)
-    return Sigmoid(slope=standardised.slope / spread, offset=standardised.offset)
+    center = float(base.mean()) if reference is not None else 0.0
+    standardised = _fit_standardised((raw - center) / spread, y, prior_strength)
+    slope = standardised.slope / spread
+    return Sigmoid(slope=slope, offset=standardised.offset - slope * center)
 
 
 def _fit_standardised(decision: np.ndarray, y: np.ndarray, prior_strength: float) -> Sigmoid:
     positive = np.asarray(y) == 1
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
     targets = np.where(positive, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    prior = np.array([1.0, np.log(max(n_pos, 1) / max(n_neg, 1))])
+    prior = np.array([PRIOR_SLOPE, np.log(max(n_pos, 1) / max(n_neg, 1)) + TYPICAL_LOG_ODDS_SHIFT])
     slope, offset = _newton(decision, targets, prior, prior_strength, prior.copy(), fixed_slope=False)
     if slope < MIN_SLOPE:  # convex problem: the bounded optimum lies on the bound
         slope, offset = _newton(decision, targets, prior, prior_strength, np.array([MIN_SLOPE, offset]),

@@ -1,13 +1,16 @@
-"""The per-reader estimator: logistic regression shrunk toward a Rocchio prior, in two feature spaces.
+"""The per-reader estimator: logistic regression shrunk toward a Rocchio prior, in three feature spaces.
 
-A paper x has term features t(x) and latent features z(x) (see features.py). Its decision value is
+A paper x has term features t(x), latent features z(x) (see features.py) and a sentence embedding
+e(x) (model/embedding.py; centred on the corpus mean, zero while the paper has none). Its decision
+value is
 
-    d(x) = t(x) . w + sqrt(latent_weight) * z(x) . u + b
+    d(x) = t(x) . w + sqrt(latent_weight) * z(x) . u + sqrt(embedding_weight) * e(x) . v + b
 
-The prior is Rocchio's: w0 = prior_strength * (mean t(👍) - corpus_weight * mean t(corpus)), and
-likewise for u0 in the latent space; the unrated corpus papers act as weak negatives. Logistic
-regression on the labelled papers, penalised by ||(w, u) - (w0, u0)||^2 / (2 C), then corrects
-the prior as labels accumulate: with 1-3 ratings the prior decides, with hundreds the data do.
+The prior is Rocchio's, in every space: the centroid of the 👍 papers, minus corpus_weight times the
+corpus centroid (the unrated papers act as weak negatives), minus dislike_weight times the 👎
+papers' centroid's departure from the corpus centroid, times prior_strength. Logistic regression on
+the labelled papers, penalised by ||(w, u, v) - prior||^2 / (2 C), then corrects the prior as labels
+accumulate: with 1-3 ratings the prior decides, with hundreds the data do.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from model.calibration import Sigmoid, fit_sigmoid
+from model.calibration import TYPICAL_LOG_ODDS_SHIFT, Sigmoid, fit_sigmoid, prior_sigmoid
 from model.corpus_cache import resolve_corpus
+from model.embedding import DIMENSIONS
+from model.embedding_space import embedding_rows
 from model.explain import explain_rows, strongest_terms
 from model.features import Encoded, PreparedCorpus, paper_texts
 from model.linear import LinearFit, fit_logistic
@@ -30,6 +35,8 @@ FEWER_FOLDS_FROM = 50
 PAGE_BASE_RATE = 0.05
 TYPICAL_UP_PER_DOWN = 0.5
 SEED = 0
+EMBEDDING_WEIGHT = 3.0
+DISLIKE_WEIGHT = 0.5
 
 
 class PaperClassifier(ClassifierMixin, BaseEstimator):
@@ -47,6 +54,11 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         Weight of latent-space similarity relative to term similarity.
     corpus_weight : float
         How much of the corpus centroid is subtracted from the 👍 centroid in the prior.
+    embedding_weight : float
+        Weight of sentence-embedding similarity relative to term similarity (0: terms only, the
+        model before embeddings).
+    dislike_weight : float
+        How much of the 👎 centroid's departure from the corpus centroid the prior subtracts.
     class_weight : "balanced" or None
         Weigh each class's loss by n / (2 n_class).
     calibration_folds : int
@@ -60,6 +72,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, corpus: PreparedCorpus | pd.DataFrame | None = None, C: float = 1.0,
                  prior_strength: float = 10.0, latent_weight: float = 0.25, corpus_weight: float = 1.0,
+                 embedding_weight: float = EMBEDDING_WEIGHT, dislike_weight: float = DISLIKE_WEIGHT,
                  class_weight: str | None = "balanced", calibration_folds: int = 5,
                  page_base_rate: float | None = PAGE_BASE_RATE) -> None:
         self.corpus = corpus
@@ -67,6 +80,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.prior_strength = prior_strength
         self.latent_weight = latent_weight
         self.corpus_weight = corpus_weight
+        self.embedding_weight = embedding_weight
+        self.dislike_weight = dislike_weight
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
         self.page_base_rate = page_base_rate
@@ -78,14 +93,18 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         labels = _as_labels(y, len(papers))
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, not {self.class_weight!r}")
+        if self.embedding_weight < 0 or self.dislike_weight < 0:
+            raise ValueError("embedding_weight and dislike_weight must be >= 0")
         self.features_ = resolve_corpus(self.corpus, papers)
+        self.embedding_center_ = self._embedding_center(papers)
         encoded = self.features_.encode(papers)
-        terms, latent = self._blocks(encoded)
-        solution = self._solve(terms, latent, labels, encoded.own)
+        terms, dense = self._blocks(encoded, papers)
+        solution = self._solve(terms, dense, labels, encoded.own)
         self.coef_ = solution.term_coef
-        self.latent_coef_ = solution.dense_coef
+        self.latent_coef_ = solution.dense_coef[:self._latent_columns]
+        self.embedding_coef_ = solution.dense_coef[self._latent_columns:]
         self.intercept_ = solution.intercept
-        calibrator = self._fit_calibrator(terms, latent, labels, encoded.own, solution)
+        calibrator = self._fit_calibrator(terms, dense, labels, encoded.own, solution)
         self.calibrator_ = self._shift_to_page_base_rate(calibrator)
         self.classes_ = np.array([0, 1])
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
@@ -95,21 +114,44 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.disliked_terms_ = _columns_used(encoded.own[labels == 0])
         return self
 
-    def _blocks(self, encoded: Encoded) -> tuple[sp.csr_matrix, np.ndarray]:
-        """Term rows and latent rows scaled by sqrt(latent_weight): one linear model covers both."""
-        return encoded.terms, np.sqrt(self.latent_weight) * encoded.latent
+    @property
+    def _latent_columns(self) -> int:
+        return self.features_.latent_dimensions
 
-    def _solve(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray,
+    def _embedding_center(self, papers: pd.DataFrame) -> np.ndarray:
+        """The corpus's mean vector; without corpus vectors, the training papers' (else zero)."""
+        if self.features_.embedding_mean is not None:
+            return np.asarray(self.features_.embedding_mean, dtype=np.float64)
+        vectors, present = embedding_rows(papers)
+        return vectors[present].mean(axis=0) if present.any() else np.zeros(DIMENSIONS)
+
+    def _blocks(self, encoded: Encoded, papers: pd.DataFrame) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Term rows, and one dense block of latent rows scaled by sqrt(latent_weight) beside centred
+        embedding rows scaled by sqrt(embedding_weight) (zero where a paper has no vector yet): one
+        linear model covers them all."""
+        vectors, present = embedding_rows(papers)
+        centred = np.where(present[:, None], vectors - self.embedding_center_, 0.0)
+        return encoded.terms, np.hstack([np.sqrt(self.latent_weight) * encoded.latent,
+                                         np.sqrt(self.embedding_weight) * centred])
+
+    def _solve(self, terms: sp.csr_matrix, dense: np.ndarray, labels: np.ndarray,
                own: sp.csr_matrix, start: LinearFit | None = None) -> LinearFit:
         """The prior covers the expanded rows' every term; the labels move the weights of the rated
         papers' own terms only (few columns: fits stay fast, and a neighbour's word keeps its prior)."""
-        liked = labels == 1
-        corpus = self.features_
-        term_prior = np.asarray(terms[liked].mean(axis=0)).ravel() - self.corpus_weight * corpus.term_mean
+        liked, disliked = labels == 1, labels == 0
+        corpus, k = self.features_, self._latent_columns
+        term_mean = corpus.term_mean
+        term_prior = (np.asarray(terms[liked].mean(axis=0)).ravel() - self.corpus_weight * term_mean
+                      - self.dislike_weight * (np.asarray(terms[disliked].mean(axis=0)).ravel() - term_mean))
         latent_mean = np.sqrt(self.latent_weight) * corpus.latent_mean
-        latent_prior = latent[liked].mean(axis=0) - self.corpus_weight * latent_mean
+        latent = dense[:, :k]
+        latent_prior = (latent[liked].mean(axis=0) - self.corpus_weight * latent_mean
+                        - self.dislike_weight * (latent[disliked].mean(axis=0) - latent_mean))
+        embedding_prior = (_mean_of_present(dense[liked, k:])
+                           - self.dislike_weight * _mean_of_present(dense[disliked, k:]))
         strength = self.prior_strength
-        return fit_logistic(terms, latent, strength * term_prior, strength * latent_prior, labels,
+        dense_prior = strength * np.concatenate([latent_prior, embedding_prior])
+        return fit_logistic(terms, dense, strength * term_prior, dense_prior, labels,
                             self._sample_weight(labels), self.C, free_columns=_columns_used(own), start=start)
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
@@ -118,20 +160,29 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         counts = np.bincount(labels, minlength=2).astype(float)
         return (len(labels) / (2 * counts))[labels]
 
-    def _fit_calibrator(self, terms: sp.csr_matrix, latent: np.ndarray, labels: np.ndarray,
+    def _fit_calibrator(self, terms: sp.csr_matrix, dense: np.ndarray, labels: np.ndarray,
                         own: sp.csr_matrix, solution: LinearFit) -> Sigmoid:
+        """A sigmoid of the decision value in units of its spread over the reader's corpus (a fixed
+        sample of it), centred on the corpus's mean: from the first ratings on, a typical unrated
+        paper sits near the page base rate and the page's scores spread as its decision values do."""
+        sample = self.features_.sample_frame
+        if len(sample) >= 2:
+            sample_terms, sample_dense = self._blocks(self.features_.encode(sample), sample)
+            reference = solution.decision(sample_terms, sample_dense)
+        else:
+            reference = solution.decision(terms, dense)
         smallest_class = int(np.bincount(labels, minlength=2).min())
         folds = min(self.calibration_folds, smallest_class)
         if smallest_class >= FEWER_FOLDS_FROM:  # plenty of out-of-fold values either way; refits stay fast
             folds = min(folds, 3)
         if folds < 2 or smallest_class < MIN_PER_CLASS_FOR_CV:
-            return fit_sigmoid(solution.decision(terms, latent), labels)
+            return prior_sigmoid(reference, np.log(TYPICAL_UP_PER_DOWN) + TYPICAL_LOG_ODDS_SHIFT)
         out_of_fold = np.empty(len(labels))
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
         for train, test in splitter.split(np.zeros(len(labels)), labels):
-            fold = self._solve(terms[train], latent[train], labels[train], own[train], start=solution)
-            out_of_fold[test] = fold.decision(terms[test], latent[test])
-        return fit_sigmoid(out_of_fold, labels)
+            fold = self._solve(terms[train], dense[train], labels[train], own[train], start=solution)
+            out_of_fold[test] = fold.decision(terms[test], dense[test])
+        return fit_sigmoid(out_of_fold, labels, reference)
 
     def _shift_to_page_base_rate(self, sigmoid: Sigmoid) -> Sigmoid:
         """Move the odds from a typical ratings mix (one 👍 per two 👎) to a page's base rate.
@@ -143,7 +194,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         if not 0 < self.page_base_rate < 1:
             raise ValueError(f"page_base_rate must be between 0 and 1, not {self.page_base_rate!r}")
         shift = np.log(self.page_base_rate / (1 - self.page_base_rate)) - np.log(TYPICAL_UP_PER_DOWN)
-        return Sigmoid(slope=sigmoid.slope, offset=sigmoid.offset + float(shift))
+        return sigmoid.shifted(float(shift))
 
     def _latent_term_weights(self) -> np.ndarray:
         """Latent weights mapped back onto the term columns: V^T u (zero outside the SVD's columns)."""
@@ -159,12 +210,17 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self.features_.encode(_as_papers(X))
 
-    def _decision(self, encoded: Encoded) -> np.ndarray:
-        terms, latent = self._blocks(encoded)
-        return terms @ self.coef_ + latent @ self.latent_coef_ + self.intercept_
+    def _parts(self, X: pd.DataFrame) -> tuple[Encoded, np.ndarray, np.ndarray]:
+        """The encoded papers, their decision values, and the embedding block's share of each."""
+        encoded = self._encode(X)
+        terms, dense = self._blocks(encoded, X)
+        k = self._latent_columns
+        embedding_part = dense[:, k:] @ self.embedding_coef_
+        decision = terms @ self.coef_ + dense[:, :k] @ self.latent_coef_ + embedding_part + self.intercept_
+        return encoded, decision, embedding_part
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
-        return self._decision(self._encode(X))
+        return self._parts(X)[1]
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         decision = self.decision_function(X)  # checks that the model is fitted first
@@ -175,10 +231,18 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         positive = self.predict_proba(X)[:, 1] >= 0.5
         return self.classes_[positive.astype(int)]
 
-    def explain(self, X: pd.DataFrame, top_k: int = 5) -> list[dict[str, list[str]]]:
-        """Per paper, its own terms that pushed its score up / down most for this reader."""
-        encoded = self._encode(X)
-        return explain_rows(encoded.own, self._contributions(encoded, encoded.own), self.features_, top_k)
+    def explain(self, X: pd.DataFrame, top_k: int = 5) -> list[dict]:
+        """Per paper, its own terms that pushed its score up / down most for this reader, and
+        `words_share`: the part of its decision value (less the intercept) that words carry, in
+        absolute terms, against the sentence embedding's part (1.0 with no embedding)."""
+        encoded, decision, embedding_part = self._parts(X)
+        reasons = explain_rows(encoded.own, self._contributions(encoded, encoded.own), self.features_, top_k)
+        words_part = np.abs(decision - self.intercept_ - embedding_part)
+        total = words_part + np.abs(embedding_part)
+        share = np.divide(words_part, total, out=np.ones_like(total), where=total > 0)
+        for entry, value in zip(reasons, share, strict=True):
+            entry["words_share"] = round(float(value), 3)
+        return reasons
 
     def _contributions(self, encoded: Encoded, rows: sp.csr_matrix | None = None) -> np.ndarray:
         """Each stored term's exact share of the decision value (aligned with rows.data), for the
@@ -204,6 +268,12 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         """Indices of X, most informative to rate first (probability closest to 1/2)."""
         uncertainty = np.abs(self.predict_proba(X)[:, 1] - 0.5)
         return np.argsort(uncertainty, kind="stable")
+
+
+def _mean_of_present(rows: np.ndarray) -> np.ndarray:
+    """Mean of the rows that are not all zero (papers with a vector); zero when there is none."""
+    present = np.abs(rows).sum(axis=1) > 0
+    return rows[present].mean(axis=0) if present.any() else np.zeros(rows.shape[1])
 
 
 def _columns_used(rows: sp.csr_matrix) -> np.ndarray:

@@ -30,6 +30,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from model.embedding_space import embedding_rows
 from model.neighbours import NeighbourIndex, fit_neighbour_index
 
 TEXT_COLUMNS = ("title", "abstract")
@@ -40,6 +41,7 @@ LATENT_MIN_DOCUMENTS = 20
 TERM_LIMIT = 10_000
 EXACT_SVD_MAX_DOCUMENTS = 1_500
 SEED = 0
+CALIBRATION_SAMPLE_SIZE = 500
 
 # Words that say nothing about a paper's topic in an abstract; dropped like stop-words.
 ACADEMIC_STOP_WORDS = frozenset(
@@ -96,6 +98,10 @@ def fingerprint(frame: pd.DataFrame) -> str:
     hashes = pd.util.hash_pandas_object(texts, index=False).to_numpy()
     digest = hashlib.blake2b(hashes.tobytes(), digest_size=16)
     digest.update(str(len(titles)).encode())
+    vectors, present = embedding_rows(frame)
+    if present.any():  # the same texts with (more) vectors are another corpus
+        digest.update(np.packbits(present).tobytes())
+        digest.update(vectors.sum(axis=0).tobytes())
     return digest.hexdigest()
 
 
@@ -248,18 +254,36 @@ class PreparedCorpus:
     """
 
     def __init__(self, terms: TermSpace, latent: LatentSpace | None, neighbours: NeighbourIndex | None,
-                 corpus: Encoded, keys: list[PaperKey], corpus_fingerprint: str) -> None:
+                 corpus: Encoded, keys: list[PaperKey], corpus_fingerprint: str,
+                 embeddings: np.ndarray | None = None, embedded: np.ndarray | None = None) -> None:
         self.terms = terms
         self.latent = latent
         self.neighbours = neighbours
         self.fingerprint = corpus_fingerprint
         self.n_documents = len(corpus)
+        self._set_embedding_summary(keys, embeddings, embedded)
         self.term_mean = np.asarray(corpus.terms.mean(axis=0)).ravel() if len(corpus) else np.zeros(
             terms.n_features)
         self.latent_mean = corpus.latent.mean(axis=0) if len(corpus) else np.zeros(corpus.latent.shape[1])
         self._init_cache()
         for index, key in enumerate(keys[:_ROW_CACHE_SIZE]):
             self._cache[key] = self._entry(corpus, index)
+
+    def _set_embedding_summary(self, keys: list[PaperKey], embeddings: np.ndarray | None,
+                               embedded: np.ndarray | None) -> None:
+        """The corpus's mean sentence embedding (None when no corpus paper has one) and a fixed
+        sample of corpus papers, with their vectors, on which a fit measures how its decision values
+        spread over the papers a reader sees (the calibration's unit)."""
+        self.n_embedded = 0 if embedded is None else int(embedded.sum())
+        self.embedding_mean = embeddings[embedded].mean(axis=0) if self.n_embedded else None
+        rng = np.random.default_rng(SEED)
+        chosen = np.sort(rng.permutation(len(keys))[:CALIBRATION_SAMPLE_SIZE])
+        self.sample_frame = pd.DataFrame({"title": [keys[i][0] for i in chosen],
+                                          "abstract": [keys[i][1] for i in chosen]})
+        if self.n_embedded:
+            sample = embeddings[chosen].astype(np.float32)
+            self.sample_frame["embedding"] = [row if embedded[i] else None
+                                              for row, i in zip(sample, chosen, strict=True)]
 
     def _init_cache(self) -> None:
         self._cache: OrderedDict[PaperKey, tuple] = OrderedDict()
@@ -356,10 +380,19 @@ def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: f
 
     latent_dimensions=0 turns the latent space off, expand=False the document expansion."""
     titles, abstracts = paper_texts(corpus)
-    keys = list(dict.fromkeys(zip(titles, abstracts, strict=True)))
+    first_of = dict.fromkeys(zip(titles, abstracts, strict=True))
+    keys = list(first_of)
     terms = fit_term_space([_document(t, a) for t, a in keys], idf_power, max_df)
     rows = terms.encode([t for t, _ in keys], [a for _, a in keys])
     latent = fit_latent_space(rows, latent_dimensions) if latent_dimensions > 0 else None
     neighbours = fit_neighbour_index(rows) if expand else None
     encoded = expand_rows(rows, latent, neighbours)
-    return PreparedCorpus(terms, latent, neighbours, encoded, keys, fingerprint(corpus))
+    vectors, present = embedding_rows(corpus)
+    position = {}
+    # each distinct paper's first row that has a vector (else its first row)
+    for i, key in enumerate(zip(titles, abstracts, strict=True)):
+        if key not in position or (present[i] and not present[position[key]]):
+            position[key] = i
+    order = np.array([position[key] for key in keys], dtype=int)
+    return PreparedCorpus(terms, latent, neighbours, encoded, keys, fingerprint(corpus),
+                          vectors[order] if len(keys) else None, present[order] if len(keys) else None)

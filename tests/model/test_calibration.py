@@ -61,3 +61,20 @@ def test_a_thumbs_down_lowers_and_a_thumbs_up_raises_that_papers_score(hf_papers
         for vote, direction in ((0, -1), (1, 1)):
             after = make_classifier(corpus=prepared).fit(hf_papers.iloc[[*seeds, target]], [1, 0, 1, 0, vote])
             assert np.sign(after.predict_proba(page)[0, 1] - score) == direction
+
+
+def test_the_prior_alone_puts_a_typical_paper_at_its_odds_and_bounds_the_rest():
+    """Too few ratings to fit: a paper at the corpus mean gets the prior's odds, each spread above it
+    more, strictly increasing (no ties) but softly bounded, never near-certain."""
+    from scipy.special import logit
+
+    from model.calibration import PRIOR_REACH, PRIOR_SLOPE, prior_sigmoid
+
+    reference = np.random.default_rng(0).normal(3.0, 2.0, 500)
+    sigmoid = prior_sigmoid(reference, logit(0.05))
+    assert np.isclose(sigmoid(np.array([reference.mean()]))[0], 0.05)
+    one_spread_up = sigmoid(np.array([reference.mean() + reference.std()]))[0]
+    assert 0.05 < one_spread_up < 0.05 * np.exp(PRIOR_SLOPE) * 1.01
+    far = sigmoid(np.linspace(-20.0, 26.0, 2001))  # 10 spreads either side of the mean
+    assert np.all(np.diff(far) > 0)
+    assert far.max() < 1 / (1 + np.exp(-(logit(0.05) + PRIOR_SLOPE * PRIOR_REACH))) + 1e-9

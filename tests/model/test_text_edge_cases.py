@@ -35,7 +35,7 @@ def test_empty_abstract_and_empty_title(hf_papers, prepared):
     clf = make_classifier(corpus=prepared).fit(train, [1, 1, 0, 0])
     page = _frame([("", ""), (hf_papers.title[5], ""), ("", hf_papers.abstract[6])])
     _scores_are_probabilities(clf, page)
-    assert clf.explain(page)[0] == {"up": [], "down": []}
+    assert clf.explain(page)[0] == {"up": [], "down": [], "words_share": 1.0}  # no words, no vector
 
 
 def test_a_corpus_of_empty_papers_still_fits(hf_papers):
