@@ -113,6 +113,7 @@ def score() -> Any:
             entry["score"] = round(float(probabilities[index]), 4)
             entry["reasons"] = reasons[index]["up"][:REASONS_UP]
             entry["reasons_against"] = reasons[index]["down"][:REASONS_DOWN]
+            entry["words_share"] = reasons[index]["words_share"]
         entry["rating"] = ratings.get(paper.id)
         entry["provisional"] = paper.id not in vectors
         scores.append(entry)

@@ -207,6 +207,9 @@
     const lines = [`Score ${formatScore(entry.score)} / 100${note}`];
     if (entry.reasons.length > 0) lines.push(`↑ ${entry.reasons.join(", ")}`);
     if (entry.reasonsAgainst.length > 0) lines.push(`↓ ${entry.reasonsAgainst.join(", ")}`);
+    if (typeof entry.wordsShare === "number" && entry.wordsShare < 0.995) {
+      lines.push(`Words carry ${Math.round(entry.wordsShare * 100)}% of this score; the rest is the paper's overall meaning.`);
+    }
     return lines.join("\n");
   }
 

@@ -59,3 +59,11 @@ test("a score is provisional only when the server says exactly true", () => {
   }
   assert.equal("provisional" in cleanScoreEntry(base), false); // servers without the field: final
 });
+
+test("words_share is kept only as a number between 0 and 1", () => {
+  const base = { id: "1", score: 0.5, reasons: [], rating: null };
+  assert.equal(cleanScoreEntry({ ...base, words_share: 0.4 }).wordsShare, 0.4);
+  for (const words_share of [1.5, -0.1, "0.4", null, Number.NaN]) {
+    assert.equal("wordsShare" in cleanScoreEntry({ ...base, words_share }), false, String(words_share));
+  }
+});

@@ -24,8 +24,11 @@ export function cleanPapers(list) {
  * The server's score entry reduced to the fields the page shows, with checked types.
  * `provisional` (a term-only estimate while the paper's sentence embedding is being computed) is
  * true only when the server says exactly `true`; absent or anything else means final, and a final
- * entry carries no `provisional` key at all.
+ * entry carries no `provisional` key at all. `wordsShare` (0..1, how much of the score its words
+ * carry against its sentence embedding) is kept only when the server sends such a number.
  */
+const isShare = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 1;
+
 export function cleanScoreEntry(entry) {
   const terms = (list) =>
     Array.isArray(list) ? list.filter((t) => typeof t === "string").slice(0, 8).map((t) => t.slice(0, 80)) : [];
@@ -38,6 +41,7 @@ export function cleanScoreEntry(entry) {
     reasonsAgainst: terms(entry.reasons_against),
     rating,
     ...(entry.provisional === true ? { provisional: true } : {}),
+    ...(isShare(entry.words_share) ? { wordsShare: entry.words_share } : {}),
   };
 }
 
