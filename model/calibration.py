@@ -1,12 +1,15 @@
 """Platt scaling that stays sane from one 👍 and one 👎.
 
-P(👍 | d) = sigmoid(a d + b), fitted on (preferably out-of-fold) decision values with Platt's
+P(👍 | d) = sigmoid(a d + b). Decision values are read in units of their spread s over the reader's
+corpus (a fixed sample of it) and centred on its mean: one spread is one logit a priori
+(PRIOR_SLOPE, measured), whatever the scale of the model. With fewer than 3 ratings of a kind
+nothing is fitted (the rated papers' own decision values only say they resemble themselves): the
+prior alone gives a typical unrated paper its measured odds and softly bounds how far two ratings
+can push a score. With more, the sigmoid is fitted on out-of-fold decision values with Platt's
 smoothed targets ((N+ + 1) / (N+ + 2) and 1 / (N- + 2)) and a Gaussian prior pulling (a s, b)
-toward (1, log N+/N-), where s is the spread (standard deviation) of the decision values: a priori
-one spread is one logit, whatever the scale of the model. With few labels the prior dominates and
-probabilities stay moderate; with many labels the data decide. `a >= 0` keeps the probability
-monotone in d, and a >= MIN_SLOPE / s keeps it strictly increasing: even when the out-of-fold
-values carry no evidence, the scores still rank papers as the decision values do.
+toward that prior; with many labels the data decide. `a >= 0` keeps the probability monotone in
+d, and a >= MIN_SLOPE / s keeps it strictly increasing: even when the out-of-fold values carry no
+evidence, the scores still rank papers as the decision values do.
 """
 
 from __future__ import annotations
