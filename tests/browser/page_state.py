@@ -7,6 +7,17 @@ from typing import Any
 BARS = "[data-papersieve=bar]"
 SUMMARY = "[data-papersieve=summary]"
 
+# The offline snapshot has Hugging Face's markup but not its stylesheet; for screenshots only, a
+# few rules give the cards their real shape (bordered, rounded, in a column).
+HF_CARD_LOOK = """
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 860px; color: #111827; }
+header, nav, img, ul.flex, section > div > p { display: none; }
+article { border: 1px solid #e5e7eb; border-radius: 12px; padding: 12px 16px; margin: 12px 0;
+          background: #fff; }
+article h3 { font-size: 17px; margin: 4px 0; } article h3 a { color: #111827; text-decoration: none; }
+article a { color: #6b7280; } article label, article input { display: none; }
+"""
+
 # Every card's bar: paper id, badge text, pressed state of 👍/👎, and the card's mark.
 READ_CARDS_JS = """() => Array.from(document.querySelectorAll('[data-papersieve=bar]')).map((bar) => {
   const card = bar.parentElement;

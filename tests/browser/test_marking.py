@@ -7,16 +7,6 @@ from tests.browser.harness import SCREENSHOT_DIR, paper_json
 from tests.sites import snapshots as s
 
 HF_URL = "https://huggingface.co/papers"
-# The offline snapshot has Hugging Face's markup but not its stylesheet; for the README screenshot
-# only, a few rules give the cards their real shape (bordered, rounded, in a column).
-HF_CARD_LOOK = """
-body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 860px; color: #111827; }
-header, nav, img, ul.flex, section > div > p { display: none; }
-article { border: 1px solid #e5e7eb; border-radius: 12px; padding: 12px 16px; margin: 12px 0;
-          background: #fff; }
-article h3 { font-size: 17px; margin: 4px 0; } article h3 a { color: #111827; text-decoration: none; }
-article a { color: #6b7280; } article label, article input { display: none; }
-"""
 ARXIV_URL = "https://arxiv.org/list/cs.LG/new"
 
 
@@ -66,7 +56,7 @@ def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile)
     # The reader's thresholds decide the marks: set them around this page's scores, as one would.
     set_thresholds_around_scores(browser, page, "article")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.add_style_tag(content=HF_CARD_LOOK)
+    page.add_style_tag(content=ps.HF_CARD_LOOK)
     ps.bar(page, papers[1].id).locator(".papersieve-badge").focus()
     page.screenshot(path=str(SCREENSHOT_DIR / "huggingface-papers.png"))
 
