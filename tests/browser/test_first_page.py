@@ -7,12 +7,22 @@ The reader rates two papers on clearly different topics; once no card is provisi
 the 👎 paper is dimmed and lowest on the page, the 👍 paper is not dimmed, a few cards are
 highlighted, a visible share is dimmed and the badges say different things.
 tests/model/test_first_page.py pins the same at the model level.
+
+The reader's scenario runs once (a module fixture) and two tests read it: what the page shows, and
+whether the final marks are the server's current scores.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
 from tests.browser import page_state as ps
-from tests.browser.harness import SCREENSHOT_DIR
+from tests.browser.harness import SCREENSHOT_DIR, paper_json
 from tests.sites import snapshots as s
 
 HF_TRENDING_URL = "https://huggingface.co/papers/trending"
@@ -55,33 +65,67 @@ READ_LOOKS_JS = """() => Array.from(document.querySelectorAll('[data-papersieve=
 })"""
 
 
-def test_one_up_and_one_down_make_the_first_page_useful(browser, server, profile):
-    papers = list(s.hf_trending_papers())
-    liked, disliked = papers[LIKED], papers[DISLIKED]
+_runs = itertools.count(1)
+
+
+@dataclass
+class FirstPage:
+    page: Any
+    profile: str
+    papers: list[s.SnapshotPaper]
+    defaults: dict[str, Any]
+    cards: dict[str, dict[str, Any]]  # paper id → ps.cards() entry, once the marks are final
+    looks: dict[str, dict[str, Any]]  # paper id → READ_LOOKS_JS entry
+
+    @property
+    def liked(self) -> s.SnapshotPaper:
+        return self.papers[LIKED]
+
+    @property
+    def disliked(self) -> s.SnapshotPaper:
+        return self.papers[DISLIKED]
+
+
+@pytest.fixture(scope="module")
+def first_page(browser, server) -> Iterator[FirstPage]:
+    """A new reader on the real page: 👍 on one card, 👎 on another, then the final marks."""
+    profile = f"first-page-{next(_runs)}"
+    status, reply = server.api("POST", "/profiles", {"name": profile})
+    assert status == 201, reply
+    browser.reset(server, profile)
     browser.storage(USE_DEFAULT_DISPLAY_JS)
     defaults = browser.storage(DEFAULTS_JS)
+    papers = list(s.hf_trending_papers())
+    liked, disliked = papers[LIKED], papers[DISLIKED]
     page = browser.open_digest(HF_TRENDING_URL, s.huggingface_trending_page(papers))
+    try:
+        ps.wait_for_bars(page, len(papers))
+        looks = {look["id"]: look for look in page.evaluate(READ_LOOKS_JS)}
+        assert [card["id"] for card in ps.cards(page)] == [paper.id for paper in papers]
+        assert looks[liked.id]["title"] == liked.title and looks[disliked.id]["title"] == disliked.title
 
-    ps.wait_for_bars(page, len(papers))
-    looks = {look["id"]: look for look in page.evaluate(READ_LOOKS_JS)}
-    assert [card["id"] for card in ps.cards(page)] == [paper.id for paper in papers]
-    assert looks[liked.id]["title"] == liked.title and looks[disliked.id]["title"] == disliked.title
+        ps.vote_button(page, liked.id, 1).click()
+        ps.wait_for_pressed(page, liked.id, 1)
+        ps.vote_button(page, disliked.id, -1).click()
+        ps.wait_for_pressed(page, disliked.id, -1, timeout=FINAL_MARKS_TIMEOUT_MS)
+        page.wait_for_function(FINAL_MARKS_JS, arg=len(papers), timeout=FINAL_MARKS_TIMEOUT_MS)
+        # A dimmed card is shown brighter under the pointer or while it has the focus (the 👎 just
+        # clicked has it): look at the page as the reader does after moving on.
+        page.mouse.move(0, 0)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        cards = {card["id"]: card for card in ps.cards(page)}
+        looks = {look["id"]: look for look in page.evaluate(READ_LOOKS_JS)}
+        yield FirstPage(page, profile, papers, defaults, cards, looks)
+    finally:
+        page.close()
 
-    ps.vote_button(page, liked.id, 1).click()
-    ps.wait_for_pressed(page, liked.id, 1)
-    ps.vote_button(page, disliked.id, -1).click()
-    ps.wait_for_pressed(page, disliked.id, -1, timeout=FINAL_MARKS_TIMEOUT_MS)
-    page.wait_for_function(FINAL_MARKS_JS, arg=len(papers), timeout=FINAL_MARKS_TIMEOUT_MS)
-    # A dimmed card is shown brighter under the pointer or while it has the focus (the 👎 just
-    # clicked has it): look at the page as the reader does after moving on.
-    page.mouse.move(0, 0)
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
-    cards = {card["id"]: card for card in ps.cards(page)}
-    looks = {look["id"]: look for look in page.evaluate(READ_LOOKS_JS)}
+def test_one_up_and_one_down_make_the_first_page_useful(first_page):
+    page, papers, defaults = first_page.page, first_page.papers, first_page.defaults
+    cards, looks = first_page.cards, first_page.looks
+    liked, disliked = first_page.liked, first_page.disliked
     scores = {paper_id: card["score"] for paper_id, card in cards.items()}
     assert cards[liked.id]["up"] and cards[disliked.id]["down"]
-
     # Every card is marked by the default thresholds, and the marks are what the page shows.
     high_from, dim_below = defaults["highlightAbove"] * 100, defaults["dimBelow"] * 100
     for paper_id, card in cards.items():
@@ -120,7 +164,36 @@ def test_one_up_and_one_down_make_the_first_page_useful(browser, server, profile
     for part in (f"{len(papers)} scored", f"{n_high} highlighted", f"{len(dimmed)} {low_word}"):
         assert part in summary, summary
 
+    # The picture: from the 👍 card down to the 👎 one, highlighted, plain and dimmed cards between.
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.add_style_tag(content=ps.HF_CARD_LOOK)
-    ps.bar(page, liked.id).scroll_into_view_if_needed()
+    page.set_viewport_size({"width": 1280, "height": 1900})
+    page.evaluate(
+        '(id) => window.scrollTo(0, document.querySelector(`[data-paper-id="${id}"]`)'
+        ".closest('article').getBoundingClientRect().top + window.scrollY - 180)",
+        liked.id,
+    )
     page.screenshot(path=str(SCREENSHOT_DIR / "first-page-huggingface.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.xfail(
+    reason="product bug, seen here: a card's score counts as final once its paper has a vector, but "
+    "the server's model still changes after that (it refits as more of the page's papers get "
+    "vectors); the cards in view, embedded first, turn final early, are never asked again and keep "
+    "stale marks (the first 8 cards: 3-9% on the page, 20-33% from the server, so not highlighted)",
+    strict=False,
+)
+def test_the_final_marks_are_the_servers_current_scores(first_page, server):
+    """What the page shows once nothing is provisional is what the server says about these papers."""
+    papers = [paper_json(p, "https://huggingface.co/papers/") for p in first_page.papers]
+    status, reply = server.api("POST", "/score", {"profile": first_page.profile, "papers": papers})
+    assert status == 200 and reply["ready"]
+    assert not any(entry["provisional"] for entry in reply["scores"])
+    now = {entry["id"]: entry["score"] * 100 for entry in reply["scores"]}
+    stale = {
+        paper_id: (round(card["score"], 2), round(now[paper_id], 2))
+        for paper_id, card in first_page.cards.items()
+        if abs(card["score"] - now[paper_id]) > 0.011  # the server rounds scores to 0.01 %
+    }
+    assert stale == {}, f"(page %, server %) for {len(stale)} cards: {stale}"
