@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.browser import page_state as ps
-from tests.browser.harness import SCREENSHOT_DIR, paper_json
+from tests.browser.harness import SCREENSHOT_DIR, PapersieveServer, paper_json
 from tests.sites import snapshots as s
 
 HF_TRENDING_URL = "https://huggingface.co/papers/trending"
@@ -87,8 +87,17 @@ class FirstPage:
 
 
 @pytest.fixture(scope="module")
-def first_page(browser, server) -> Iterator[FirstPage]:
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PapersieveServer]:
+    """A server of its own: the package's server has embedded these papers for earlier tests."""
+    running = PapersieveServer(tmp_path_factory.mktemp("papersieve-first-page")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def first_page(browser, fresh_server) -> Iterator[FirstPage]:
     """A new reader on the real page: 👍 on one card, 👎 on another, then the final marks."""
+    server = fresh_server
     profile = f"first-page-{next(_runs)}"
     status, reply = server.api("POST", "/profiles", {"name": profile})
     assert status == 201, reply
@@ -108,6 +117,8 @@ def first_page(browser, server) -> Iterator[FirstPage]:
         ps.wait_for_pressed(page, liked.id, 1)
         ps.vote_button(page, disliked.id, -1).click()
         ps.wait_for_pressed(page, disliked.id, -1, timeout=FINAL_MARKS_TIMEOUT_MS)
+        # Ranked at once, on the papers' words: the server has not embedded them yet.
+        assert page.locator(".papersieve-badge-provisional").count() > 0
         page.wait_for_function(FINAL_MARKS_JS, arg=len(papers), timeout=FINAL_MARKS_TIMEOUT_MS)
         # A dimmed card is shown brighter under the pointer or while it has the focus (the 👎 just
         # clicked has it): look at the page as the reader does after moving on.
@@ -184,10 +195,10 @@ def test_one_up_and_one_down_make_the_first_page_useful(first_page):
     "stale marks (the first 8 cards: 3-9% on the page, 20-33% from the server, so not highlighted)",
     strict=False,
 )
-def test_the_final_marks_are_the_servers_current_scores(first_page, server):
+def test_the_final_marks_are_the_servers_current_scores(first_page, fresh_server):
     """What the page shows once nothing is provisional is what the server says about these papers."""
     papers = [paper_json(p, "https://huggingface.co/papers/") for p in first_page.papers]
-    status, reply = server.api("POST", "/score", {"profile": first_page.profile, "papers": papers})
+    status, reply = fresh_server.api("POST", "/score", {"profile": first_page.profile, "papers": papers})
     assert status == 200 and reply["ready"]
     assert not any(entry["provisional"] for entry in reply["scores"])
     now = {entry["id"]: entry["score"] * 100 for entry in reply["scores"]}
