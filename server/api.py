@@ -104,6 +104,12 @@ def score() -> Any:
     vectors = store.embeddings_for(ids)  # one query; never waits for the encoder
     get_embeddings().enqueue([paper_id for paper_id in ids if paper_id not in vectors])
     model = get_models().current(store, profile) if state["ready"] else None
+    # Scores are final once every paper of this page and every rated paper has its vector: until
+    # then the model itself still changes as vectors arrive (it refits on them), so a card that had
+    # its own vector early would otherwise keep a stale score that is never asked for again.
+    labels = state["labels"]
+    final = len(vectors) == len(set(ids)) and (
+        store.labelled_embedding_count(profile) >= labels["up"] + labels["down"])
     scores: list[dict[str, Any]] = []
     if model is not None and papers:
         probabilities, reasons = score_with(model, papers, vectors)
@@ -115,7 +121,7 @@ def score() -> Any:
             entry["reasons_against"] = reasons[index]["down"][:REASONS_DOWN]
             entry["words_share"] = reasons[index]["words_share"]
         entry["rating"] = ratings.get(paper.id)
-        entry["provisional"] = paper.id not in vectors
+        entry["provisional"] = not final
         scores.append(entry)
     state["ready"] = model is not None
     return json_response({**state, "scores": scores})

@@ -188,13 +188,6 @@ def test_one_up_and_one_down_make_the_first_page_useful(first_page):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-@pytest.mark.xfail(
-    reason="product bug, seen here: a card's score counts as final once its paper has a vector, but "
-    "the server's model still changes after that (it refits as more of the page's papers get "
-    "vectors); the cards in view, embedded first, turn final early, are never asked again and keep "
-    "stale marks (the first 8 cards: 3-9% on the page, 20-33% from the server, so not highlighted)",
-    strict=False,
-)
 def test_the_final_marks_are_the_servers_current_scores(first_page, fresh_server):
     """What the page shows once nothing is provisional is what the server says about these papers."""
     papers = [paper_json(p, "https://huggingface.co/papers/") for p in first_page.papers]

@@ -189,6 +189,8 @@ def test_score_marks_unembedded_papers_provisional_until_the_worker_has_run(data
 
     later = poll(settled)
     assert all(s["provisional"] is False and 0 <= s["score"] <= 1 for s in later["scores"])
+    # final means final: the model no longer changes under these scores
+    assert api.post("/score", json={"papers": page}).json["scores"] == later["scores"]
     state = api.get("/profiles/default").json["embeddings"]
     assert state["encoder"] == ENCODER_NAME and state["version"] == current_encoder_key().version
     assert state["available"] is True and state["state"] == "ready"
@@ -316,3 +318,18 @@ def test_without_the_embedding_packages_the_worker_reports_unavailable(data_dir,
     assert worker.status()["encoder"] is None and "not installed" in worker.status()["error"]
     worker.enqueue(["2501.10000"])
     assert worker.queue_length() == 0
+
+
+def test_a_page_is_final_only_once_all_its_papers_and_the_rated_ones_have(data_dir, make_api, hf_papers):
+    """The model refits as vectors arrive, so a paper with its own vector is still provisional while
+    any other paper of its page (or a rated paper) has none: no card keeps a score the model dropped."""
+    _, api = make_api(data_dir)
+    rate(api, hf_papers[0], 1)
+    rate(api, hf_papers[1], -1)
+    def rated_ones_final() -> bool | None:
+        scores = api.post("/score", json={"papers": hf_papers[:2]}).json["scores"]
+        return None if any(s["provisional"] for s in scores) else True
+
+    poll(rated_ones_final)
+    mixed = api.post("/score", json={"papers": hf_papers[:2] + hf_papers[60:70]}).json["scores"]
+    assert all(s["provisional"] for s in mixed)  # the two rated papers have vectors, the page not yet
