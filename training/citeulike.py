@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ class CiteULike:
     libraries: list[np.ndarray]  # per user, library item ids restricted to the pool
     texts: pd.DataFrame  # one row per item: title "" and abstract = the item's bag of words
     tfidf: sp.csr_matrix  # arxiv-sanity-lite TF-IDF of every item, fitted on the pool's text
+    embeddings: np.ndarray | None = None  # sentence embeddings of every item (with_embeddings)
 
 
 def citeulike_dir() -> Path:
@@ -48,3 +49,13 @@ def load_citeulike(data_dir: Path | None = None) -> CiteULike:
 def corpus_frame(data: CiteULike) -> pd.DataFrame:
     """The unlabelled corpus handed to make_classifier(corpus=...): every item with text."""
     return data.texts.iloc[data.pool].reset_index(drop=True)
+
+
+def with_embeddings(data: CiteULike, name: str) -> CiteULike:
+    """The same data with every item's sentence embedding (cached, see training/embedding_cache.py),
+    as a matrix and as the texts' `embedding` column that papersieve's model reads."""
+    from training.embedding_cache import dataset_embeddings
+
+    vectors = dataset_embeddings(name, data.texts)
+    texts = data.texts.assign(embedding=list(vectors))
+    return replace(data, texts=texts, embeddings=vectors)

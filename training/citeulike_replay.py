@@ -16,13 +16,19 @@ from training.ranking_metrics import PAGE_METRICS
 from training.replay import run_replay
 from training.replay_episodes import Episode, ReplaySettings, make_episodes
 from training.scorers import (
+    EMBEDDING_ROCCHIO,
     OURS,
+    RANDOM,
+    TERMS_ONLY,
+    TFIDF_ROCCHIO,
     Scorer,
     classifier_builder,
     classifier_scorer,
     corpus_preparer,
+    embedding_rocchio_scorer,
     load_factory,
     reference_baselines,
+    terms_only_maker,
 )
 from training.summary_tables import differences_markdown, markdown_table, metric_table, paired_differences
 
@@ -43,16 +49,27 @@ def our_classifier(data: CiteULike, classifier: str) -> Callable[[], Any]:
     return classifier_builder(load_factory(classifier), corpus_frame(data), corpus_preparer(classifier))
 
 
-def replay_scorers(data: CiteULike, make: Callable[[], Any], seed: int) -> dict[str, Scorer]:
-    """Ours first, then the four reference baselines."""
-    return {OURS: classifier_scorer(make, data.texts), **reference_baselines(data.tfidf, seed)}
+def replay_scorers(data: CiteULike, make: Callable[[], Any], seed: int,
+                   reference: bool = True) -> dict[str, Scorer]:
+    """Ours first; with embeddings, the terms-only previous model and embedding Rocchio; then the
+    reference baselines (all four, or with reference=False only Rocchio on the data's TF-IDF)."""
+    scorers = {OURS: classifier_scorer(make, data.texts)}
+    if data.embeddings is not None:
+        scorers[TERMS_ONLY] = classifier_scorer(terms_only_maker(make), data.texts)
+        scorers[EMBEDDING_ROCCHIO] = embedding_rocchio_scorer(data.embeddings)
+    baselines = reference_baselines(data.tfidf, seed)
+    if not reference:
+        baselines = {name: baselines[name] for name in (RANDOM, TFIDF_ROCCHIO)}
+    return {**scorers, **baselines}
+
 
 
 def run_variant(data: CiteULike, settings: ReplaySettings, variant: str, scorers: dict[str, Scorer],
-                bootstrap: int, log: Callable[[str], None] = print) -> VariantResult:
+                bootstrap: int, log: Callable[[str], None] = print,
+                dataset: str = "citeulike-t") -> VariantResult:
     start = time.perf_counter()
     episodes = make_episodes(data, settings, variant)
-    log(f"citeulike-t, {variant} pages: {len(episodes)} users, budgets {list(settings.budgets)}")
+    log(f"{dataset}, {variant} pages: {len(episodes)} users, budgets {list(settings.budgets)}")
     results, kept = run_replay(episodes, scorers, settings.budgets, keep_scores=(OURS,), log=log)
     resamples = resample_indices(len(episodes), bootstrap, settings.seed)
     differences = paired_differences(results, PAGE_METRICS, resamples) if OURS in scorers else pd.DataFrame()

@@ -27,7 +27,9 @@ import pandas as pd
 from training.active_learning import METRICS as AL_METRICS
 from training.active_learning import active_learning_markdown, active_learning_summary, run_active_learning
 from training.calibration import calibration_markdown, plot_reliability
-from training.citeulike import CiteULike, citeulike_dir, load_citeulike
+from training.citeulike import CiteULike, citeulike_dir, load_citeulike, with_embeddings
+from training.citeulike_a import MIN_LIBRARY as CITEULIKE_A_MIN_LIBRARY
+from training.citeulike_a import citeulike_a_dir, load_citeulike_a
 from training.citeulike_replay import (
     VariantResult,
     headline_markdown,
@@ -44,6 +46,7 @@ from training.expertise import (
     load_expertise,
     run_expertise,
 )
+from training.expertise import with_embeddings as expertise_with_embeddings
 from training.figures import PlotsUnavailable
 from training.learning_curves import plot_active_learning, plot_learning_curves
 from training.profile_cv import NotEnoughLabels, cross_validate, profile_report, read_profile
@@ -55,6 +58,12 @@ from training.summary_tables import metric_table
 
 PLOTS_DIR = Path(__file__).resolve().parent / "plots"
 REFERENCE_SETTINGS = ReplaySettings()
+ALL_USERS = 1_000_000  # more than any dataset has: every eligible reader
+CITEULIKE_A_DESCRIPTION = (
+    "citeulike-a/README.md's protocol: readers with 30+ library items (961), 200 drawn with seed 0; page = "
+    "5 held-out library items + 95 random non-library items; thumbs-downs random non-library items; "
+    "text = real title (+ abstract for the 11% that have one). rocchio-tfidf is the README's "
+    "(sublinear tf, English stop words, word pairs, min_df 2, on every item).")
 PAGE_DESCRIPTIONS = {
     "random": "page = 5 held-out library items + 95 uniformly random non-library items (all sciences); "
               "thumbs-downs likewise; exactly citeulike-t/README.md's protocol.",
@@ -72,11 +81,16 @@ PAGE_DESCRIPTIONS = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="papersieve eval", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", choices=["citeulike", "expertise", "all"], default="all",
-                        help="which benchmark to run (default: all)")
+    parser.add_argument("--dataset", choices=["citeulike-a", "citeulike", "expertise", "all"], default="all",
+                        help="which benchmark to run: citeulike-a (real titles), citeulike (citeulike-t), "
+                             "expertise (expertise-dev) or all (default)")
     parser.add_argument("--variant", choices=[*VARIANTS, "both"], default="both",
                         help="citeulike-t page variant (default: both)")
-    parser.add_argument("--users", type=int, default=200, help="citeulike-t users sampled (default: 200)")
+    parser.add_argument("--users", type=int, default=0,
+                        help="citeulike-t users sampled; 0 = every eligible reader, 1,127 (default: 0; "
+                             "the README protocol's draw is 200)")
+    parser.add_argument("--citeulike-a-users", type=int, default=200,
+                        help="citeulike-a readers sampled (its README protocol: 200)")
     parser.add_argument("--budgets", type=int, nargs="+", default=[2, 5, 10, 20],
                         help="numbers of thumbs-ups, with twice as many thumbs-downs (default: 2 5 10 20)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (default: 0)")
@@ -168,9 +182,10 @@ def command_line(argv: list[str]) -> str:
 def run_citeulike(args: argparse.Namespace, report: Report) -> None:
     start = time.perf_counter()
     folder = args.shared_data / "citeulike-t" if args.shared_data else citeulike_dir()
-    data = load_citeulike(folder)
-    report.log(f"citeulike-t loaded and vectorized in {time.perf_counter() - start:.1f}s")
-    settings = ReplaySettings(users=args.users, budgets=tuple(sorted(set(args.budgets))), seed=args.seed)
+    data = with_embeddings(load_citeulike(folder), "citeulike-t")
+    report.log(f"citeulike-t loaded, vectorized and embedded in {time.perf_counter() - start:.1f}s")
+    settings = ReplaySettings(users=args.users or ALL_USERS, budgets=tuple(sorted(set(args.budgets))),
+                              seed=args.seed)
     t0 = time.perf_counter()
     make = our_classifier(data, args.classifier)
     scorers = replay_scorers(data, make, args.seed)
@@ -203,6 +218,24 @@ def run_citeulike(args: argparse.Namespace, report: Report) -> None:
         report.section("citeulike-active-learning",
                        "citeulike-t active learning: suggested vs random ratings",
                        active_learning_section(data, make, results["random"], args, report))
+
+
+def run_citeulike_a(args: argparse.Namespace, report: Report) -> None:
+    """citeulike-a/README.md's digest replay: real titles, random pages, 200 readers with 30+ items."""
+    start = time.perf_counter()
+    folder = args.shared_data / "citeulike-a" if args.shared_data else citeulike_a_dir()
+    data = with_embeddings(load_citeulike_a(folder), "citeulike-a")
+    report.log(f"citeulike-a loaded, vectorized and embedded in {time.perf_counter() - start:.1f}s")
+    settings = ReplaySettings(users=args.citeulike_a_users, budgets=tuple(sorted(set(args.budgets))),
+                              seed=args.seed, min_library=CITEULIKE_A_MIN_LIBRARY)
+    make = our_classifier(data, args.classifier)
+    result = run_variant(data, settings, "random", replay_scorers(data, make, args.seed, reference=False),
+                         args.bootstrap, log=report.log, dataset="citeulike-a")
+    markdown = (f"{CITEULIKE_A_DESCRIPTION} {len(result.episodes)} readers, seed {args.seed}; ours = "
+                f"`{args.classifier}`; ran in {result.seconds:.0f}s.\n\n" + variant_markdown(result))
+    report.section("citeulike-a", "citeulike-a digest replay: real titles, random pages", markdown)
+    report.highlight("**citeulike-a: ours − best other method (paired, per reader)**\n\n"
+                     + headline_markdown({"random": result}))
 
 
 def reference_note(result: VariantResult, settings: ReplaySettings, folder: Path,
@@ -264,7 +297,7 @@ def active_learning_section(data: CiteULike, make: Callable[[], Any], result: Va
 def run_expertise_benchmark(args: argparse.Namespace, report: Report) -> None:
     start = time.perf_counter()
     folder = args.shared_data / "expertise-dev" if args.shared_data else expertise_dir()
-    data = load_expertise(folder)
+    data = expertise_with_embeddings(load_expertise(folder))
     result = run_expertise(data, expertise_scorers(data, args.classifier, args.seed), args.seed,
                            args.expertise_bootstrap, log=report.log)
     intro = (f"Protocol of expertise-dev/README.md (training/expertise.py); ours = `{args.classifier}`; "
@@ -296,13 +329,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if min(args.budgets) < 1 or args.users < 1 or args.bootstrap < 1 or args.expertise_bootstrap < 1:
-        parser.error("--users, --budgets and the bootstrap counts must be positive")
+    if min(args.budgets) < 1 or args.users < 0 or args.citeulike_a_users < 1 or min(
+            args.bootstrap, args.expertise_bootstrap) < 1:
+        parser.error("--budgets, --citeulike-a-users and the bootstrap counts must be positive, --users >= 0")
     if args.profile is not None:
         return run_profile(args)
     report = Report(args, command_line(argv))
     start = time.perf_counter()
     try:
+        if args.dataset in ("citeulike-a", "all"):
+            run_citeulike_a(args, report)
         if args.dataset in ("citeulike", "all"):
             run_citeulike(args, report)
         if args.dataset in ("expertise", "all"):

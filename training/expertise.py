@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,15 +25,19 @@ import scipy.sparse as sp
 from training.bootstrap import format_interval, resample_indices
 from training.ranking_metrics import pair_costs
 from training.scorers import (
+    EMBEDDING_ROCCHIO,
     OURS,
     RANDOM,
+    TERMS_ONLY,
     RankingTask,
     Scorer,
     classifier_builder,
     classifier_scorer,
     corpus_preparer,
+    embedding_rocchio_scorer,
     load_factory,
     reference_baselines,
+    terms_only_maker,
 )
 from training.shared_data import shared_data_dir
 from training.summary_tables import markdown_table
@@ -59,6 +63,7 @@ class ExpertiseData:
     participants: list[Participant]
     tfidf: sp.csr_matrix  # arxiv-sanity-lite vectorizer fitted on every paper's title + abstract
     plain_tfidf: sp.csr_matrix  # training.tfidf.plain_vectorizer fitted likewise
+    embeddings: np.ndarray | None = None  # sentence embeddings of every paper (with_embeddings)
 
 
 @dataclass
@@ -102,6 +107,15 @@ def load_expertise(folder: Path | None = None) -> ExpertiseData:
     return ExpertiseData(texts=texts, participants=participants, tfidf=tfidf, plain_tfidf=plain)
 
 
+def with_embeddings(data: ExpertiseData) -> ExpertiseData:
+    """The same data with every paper's sentence embedding (cached) in `embeddings` and as the texts'
+    `embedding` column."""
+    from training.embedding_cache import dataset_embeddings
+
+    vectors = dataset_embeddings("expertise-dev", data.texts)
+    return replace(data, texts=data.texts.assign(embedding=list(vectors)), embeddings=vectors)
+
+
 def expertise_tasks(data: ExpertiseData, version: int, seed: int) -> list[RankingTask]:
     """One task per participant: their profile against sampled other profiles, scoring their rated papers."""
     tasks = []
@@ -122,7 +136,11 @@ def expertise_scorers(data: ExpertiseData, classifier: str, seed: int) -> dict[s
     make = classifier_builder(load_factory(classifier), data.texts, corpus_preparer(classifier))
     plain = {f"{name.split(' (')[0]}, plain vectorizer": scorer
              for name, scorer in reference_baselines(data.plain_tfidf, seed).items() if name != RANDOM}
-    return {OURS: classifier_scorer(make, data.texts), **reference_baselines(data.tfidf, seed), **plain}
+    scorers = {OURS: classifier_scorer(make, data.texts)}
+    if data.embeddings is not None:
+        scorers[TERMS_ONLY] = classifier_scorer(terms_only_maker(make), data.texts)
+        scorers[EMBEDDING_ROCCHIO] = embedding_rocchio_scorer(data.embeddings)
+    return {**scorers, **reference_baselines(data.tfidf, seed), **plain}
 
 
 def run_expertise(data: ExpertiseData, scorers: dict[str, Scorer], seed: int, bootstrap: int = 1000,

@@ -46,6 +46,7 @@ class ReplaySettings:
     page_size: int = 100
     held_out: int = 5
     seed: int = 0
+    min_library: int | None = None  # eligible readers' library size; None: held_out + max(budgets)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Episode:
 
 
 def eligible_users(data: CiteULike, settings: ReplaySettings) -> list[int]:
-    min_library = settings.held_out + max(settings.budgets)
+    min_library = settings.min_library or settings.held_out + max(settings.budgets)
     return [u for u, lib in enumerate(data.libraries) if len(lib) >= min_library]
 
 

@@ -24,6 +24,9 @@ from sklearn.svm import LinearSVC
 
 OURS = "ours"
 RANDOM = "random"
+TFIDF_ROCCHIO = "rocchio-tfidf"
+EMBEDDING_ROCCHIO = "rocchio-embedding"
+TERMS_ONLY = "terms-only model"
 DEFAULT_CLASSIFIER = "model:make_classifier"
 
 
@@ -49,6 +52,12 @@ def rocchio_scorer(tfidf: sp.csr_matrix) -> Scorer:
     return lambda task: tfidf[task.page] @ np.asarray(tfidf[task.positives].mean(axis=0)).ravel()
 
 
+def embedding_rocchio_scorer(embeddings: np.ndarray) -> Scorer:
+    """Cosine to the mean of the positives' sentence embeddings (L2 rows); negatives are ignored."""
+    vectors = np.asarray(embeddings, dtype=np.float64)
+    return lambda task: vectors[task.page] @ vectors[task.positives].mean(axis=0)
+
+
 def linear_scorer(tfidf: sp.csr_matrix, make_estimator: Callable[[], Any]) -> Scorer:
     """A linear model fitted on the labelled rows, ranked by decision_function."""
 
@@ -64,7 +73,7 @@ def reference_baselines(tfidf: sp.csr_matrix, seed: int) -> dict[str, Scorer]:
     """random, Rocchio, arxiv-sanity-lite's SVM and logistic regression on one shared TF-IDF."""
     return {
         RANDOM: random_scorer(seed),
-        "rocchio-tfidf": rocchio_scorer(tfidf),
+        TFIDF_ROCCHIO: rocchio_scorer(tfidf),
         "svm-tfidf (arxiv-sanity-lite)": linear_scorer(tfidf, lambda: LinearSVC(
             C=0.01, class_weight="balanced", max_iter=10000, tol=1e-6, random_state=0)),
         "logreg-tfidf": linear_scorer(tfidf, lambda: LogisticRegression(
@@ -126,3 +135,9 @@ def classifier_scorer(make: Callable[[], Any], texts: pd.DataFrame) -> Scorer:
         return positive_proba(clf, texts.iloc[task.page])
 
     return score
+
+
+def terms_only_maker(make: Callable[[], Any]) -> Callable[[], Any]:
+    """Our estimator with the embedding space switched off and no 👎 centroid in its prior: the
+    model as it was before sentence embeddings (same rankings), on the same prepared corpus."""
+    return lambda: make().set_params(embedding_weight=0.0, dislike_weight=0.0)

@@ -205,6 +205,8 @@ def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monk
     (tmp_path / "corpus_free_factory.py").write_text(CORPUS_FREE_FACTORY, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(evaluate, "load_citeulike", lambda folder: citeulike)  # loaded once per module
+    tiny = ReplaySettings(users=4, budgets=(2,))
+    monkeypatch.setattr(evaluate, "with_embeddings", episode_embeddings(tiny))
     results_md = tmp_path / "RESULTS.md"
     monkeypatch.setattr(evaluate, "write_section", lambda name, md: write_section(name, md, path=results_md))
     code = evaluate.main(["--dataset", "citeulike", "--users", "4", "--budgets", "2", "--bootstrap", "20",
@@ -214,16 +216,54 @@ def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monk
     out = capsys.readouterr().out
     assert code == 0
     assert "| ours |" in out and "| rocchio-tfidf |" in out and "ours − best" in out
+    assert "| rocchio-embedding |" in out and "| terms-only model |" in out
     text = results_md.read_text(encoding="utf-8")
     for section in ("evaluate-summary", "citeulike-random", "citeulike-same-field", "citeulike-calibration",
                     "citeulike-active-learning"):
         assert f"<!-- begin {section} -->" in text
     assert "python -m training.evaluate --dataset citeulike --users 4" in text
     per_user = pd.read_csv(tmp_path / "per_user.csv")
-    assert len(per_user) == 2 * 5 * 4 and set(per_user["variant"]) == {"random", "same-field"}
+    assert len(per_user) == 2 * 7 * 4 and set(per_user["variant"]) == {"random", "same-field"}
     pngs = sorted(p.name for p in (tmp_path / "plots").glob("*.png"))
     assert pngs == ["active-learning.png", "learning-curves-random.png", "learning-curves-same-field.png",
                     "reliability-random.png", "reliability-same-field.png"]
+
+
+def episode_embeddings(settings: ReplaySettings, variants: tuple[str, ...] = ("random", "same-field")):
+    """A stand-in for with_embeddings that embeds, with the real encoder, only the items the tiny run's
+    episodes use (the page, the first n thumbs-ups and 2n thumbs-downs); other rows stay zero. Embedding
+    all 26,000 items would take the test a quarter of an hour."""
+
+    def attach(data: CiteULike, name: str) -> CiteULike:
+        from model.embedding import DIMENSIONS, shared_encoder
+
+        n = max(settings.budgets)
+        used = sorted({int(i) for variant in variants
+                       for episode in make_episodes(data, settings, variant)
+                       for i in (*episode.page, *episode.ups[:n], *episode.downs[:2 * n])})
+        vectors = np.zeros((len(data.texts), DIMENSIONS), dtype=np.float32)
+        chosen = data.texts.iloc[used]
+        vectors[used] = shared_encoder(2).encode(chosen["title"].tolist(), chosen["abstract"].tolist())
+        return replace(data, texts=data.texts.assign(embedding=list(vectors)), embeddings=vectors)
+
+    return attach
+
+
+def test_tiny_citeulike_a_run_compares_ours_with_both_rocchios(tmp_path: Path, monkeypatch, capsys):
+    """citeulike-a's replay with our real classifier (corpus features left out, as above) beside
+    TF-IDF Rocchio, embedding Rocchio and the terms-only model."""
+    (tmp_path / "corpus_free_factory.py").write_text(CORPUS_FREE_FACTORY, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings = ReplaySettings(users=3, budgets=(2,), min_library=30)
+    monkeypatch.setattr(evaluate, "with_embeddings", episode_embeddings(settings, ("random",)))
+    code = evaluate.main(["--dataset", "citeulike-a", "--citeulike-a-users", "3", "--budgets", "2",
+                          "--bootstrap", "20", "--classifier", "corpus_free_factory:make_without_corpus",
+                          "--no-write"])
+    out = capsys.readouterr().out
+    assert code == 0
+    for method in ("ours", "terms-only model", "rocchio-embedding", "rocchio-tfidf", "random"):
+        assert f"| {method} |" in out
+    assert "citeulike-a digest replay" in out and "3 readers" in out
 
 
 def test_missing_shared_data_is_a_clear_error(tmp_path: Path, capsys):
