@@ -29,15 +29,18 @@ def citeulike_dir() -> Path:
     return shared_data_dir() / "citeulike-t"
 
 
-def load_citeulike(data_dir: Path | None = None) -> CiteULike:
-    """Read the two CSVs exactly as evaluate_reference.py does and fit the shared vectorizer."""
-    folder = data_dir or citeulike_dir()
+def read_items_and_users(folder: Path, dataset: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A CiteULike folder's items.csv.gz and users.csv.gz, empty fields kept as "" (their READMEs)."""
     items_path, users_path = folder / "items.csv.gz", folder / "users.csv.gz"
     for path in (items_path, users_path):
         if not path.exists():
-            raise FileNotFoundError(f"citeulike-t file missing: {path}")
-    items = pd.read_csv(items_path, keep_default_na=False)
-    users = pd.read_csv(users_path, keep_default_na=False)
+            raise FileNotFoundError(f"{dataset} file missing: {path}")
+    return pd.read_csv(items_path, keep_default_na=False), pd.read_csv(users_path, keep_default_na=False)
+
+
+def load_citeulike(data_dir: Path | None = None) -> CiteULike:
+    """Read the two CSVs exactly as evaluate_reference.py does and fit the shared vectorizer."""
+    items, users = read_items_and_users(data_dir or citeulike_dir(), "citeulike-t")
     has_text = items["text"].str.len().to_numpy() > 0  # 31 items have an empty bag of words
     libraries = [np.array([i for i in map(int, s.split()) if has_text[i]], dtype=int) for s in users["items"]]
     pool = np.flatnonzero(has_text)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from training.citeulike import CiteULike
+from training.citeulike import CiteULike, read_items_and_users
 from training.shared_data import shared_data_dir
 
 MIN_LIBRARY = 30
@@ -30,13 +30,7 @@ def reference_vectorizer() -> TfidfVectorizer:
 
 
 def load_citeulike_a(data_dir: Path | None = None) -> CiteULike:
-    folder = data_dir or citeulike_a_dir()
-    items_path, users_path = folder / "items.csv.gz", folder / "users.csv.gz"
-    for path in (items_path, users_path):
-        if not path.exists():
-            raise FileNotFoundError(f"citeulike-a file missing: {path}")
-    items = pd.read_csv(items_path, keep_default_na=False)
-    users = pd.read_csv(users_path, keep_default_na=False)
+    items, users = read_items_and_users(data_dir or citeulike_a_dir(), "citeulike-a")
     libraries = [np.array(list(map(int, s.split())), dtype=int) for s in users["items"]]
     texts = pd.DataFrame({"title": items["title"].to_numpy(), "abstract": items["abstract"].to_numpy()})
     documents = (texts["title"] + "\n" + texts["abstract"]).tolist()
