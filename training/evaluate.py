@@ -4,9 +4,13 @@
     python -m training.evaluate --dataset citeulike --variant random --active-learning-users 0 --no-write
     python -m training.evaluate --profile default [--data-dir DIR]   # cross-validate your own ratings
 
-citeulike-t: the digest replay of citeulike-t/README.md on "random" pages (exactly the reference
-protocol) and on harder "same-field" pages (see training/replay_episodes.py), with calibration,
-learning curves and an active-learning check. expertise-dev: the README's protocol and loss.
+citeulike-a: the digest replay of citeulike-a/README.md (real titles, 200 readers). citeulike-t: the
+digest replay of citeulike-t/README.md over every eligible reader (--users 200 is the README's
+draw) on "random" pages (exactly the reference protocol) and on harder "same-field" pages (see
+training/replay_episodes.py), with calibration, learning curves and an active-learning check.
+expertise-dev: the README's protocol and loss. Everywhere ours runs beside the terms-only model
+(ours without sentence embeddings), TF-IDF Rocchio and embedding Rocchio, with paired intervals;
+the datasets' sentence embeddings are computed once and cached (training/embedding_cache.py).
 """
 
 from __future__ import annotations
