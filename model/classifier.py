@@ -35,7 +35,7 @@ FEWER_FOLDS_FROM = 50
 PAGE_BASE_RATE = 0.05
 SEED = 0
 EMBEDDING_WEIGHT = 1.0
-DISLIKE_WEIGHT = 0.5
+DISLIKE_WEIGHT = 0.25
 
 
 class PaperClassifier(ClassifierMixin, BaseEstimator):
