@@ -22,6 +22,8 @@ from server.validation import (
     check_profile_name,
     check_rating,
     normalise_paper_id,
+    parse_json,
+    whole_number,
 )
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -37,19 +39,14 @@ TOP_TERMS = 15
 def json_body() -> dict:
     if request.mimetype != "application/json":
         abort(415, "send the body as JSON with 'Content-Type: application/json'")
-    body = request.get_json(silent=True)
-    if body is None:
-        abort(400, "the request body is not valid JSON")
-    return check_json_object(body)
+    return check_json_object(parse_json(request.get_data(as_text=True)))
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise InvalidInput(f"'{name}' must be a whole number from {low} to {high}")
-    return int(raw)
+    return whole_number(raw, f"'{name}'", low, high)
 
 
 def papers_frame(papers: list[Paper], vectors: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from typing import Any
 import bibtexparser
 
 from server.store import RatedPaper, now
-from server.validation import ARXIV_ID, InvalidInput, check_paper, check_rating
+from server.validation import ARXIV_ID, WHOLE_NUMBER, InvalidInput, check_paper, check_rating, parse_json
 
 EXPORT_FORMATS = ("json", "csv")
 IMPORT_FORMATS = ("json", "csv", "bibtex", "arxiv-ids")
@@ -96,7 +96,7 @@ def _rated_from_record(record: Any, default_rating: int | None) -> RatedPaper:
     if not isinstance(record, dict):
         raise InvalidInput("each rating must be an object with the paper's fields and 'rating'")
     rating = record.get("rating", default_rating)
-    if isinstance(rating, str) and rating.strip().lstrip("+-").isdigit():
+    if isinstance(rating, str) and WHOLE_NUMBER.fullmatch(rating.strip()):
         rating = int(rating)
     return RatedPaper(check_paper(record), check_rating(rating), _check_timestamp(record.get("rated_at")))
 
@@ -112,10 +112,7 @@ def _numbered(records: Iterable[Any], default_rating: int | None, what: str) -> 
 
 
 def from_json(text: str) -> list[RatedPaper]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"not valid JSON: {error}") from None
+    document = parse_json(text)
     records = document.get("ratings") if isinstance(document, dict) else document
     if not isinstance(records, list):
         raise InvalidInput("expected a JSON list of ratings, or an object with a 'ratings' list")

@@ -431,6 +431,8 @@ class Store:
         """Store many ratings in one transaction (all or nothing); return how many."""
         profile_id = self._profile_id(profile)
         rated = list(rated)
+        if not rated:  # nothing changes: no new revision, no needless refit
+            return 0
         if any(item.rating not in (1, -1) for item in rated):
             raise StoreError("a rating must be 1 (👍) or -1 (👎)")
         stamp = now()

@@ -4,6 +4,7 @@ Each raises `InvalidInput` with a message meant for a person; the API turns it i
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -21,8 +22,39 @@ PAPER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+()-]*")
 ARXIV_ID = re.compile(r"(?:arXiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE)
 
 
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: str.isdigit() also takes "²"
+
+
 class InvalidInput(ValueError):
     """What the client sent is not acceptable; the message says why."""
+
+
+def parse_json(text: str) -> Any:
+    """JSON text as Python values. Anything json cannot read is a clear InvalidInput: broken syntax,
+    nesting deeper than the parser's recursion allows, integers longer than Python converts."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InvalidInput("the JSON is nested too deeply") from None
+    except ValueError as error:  # JSONDecodeError, or an integer past the digit limit
+        reason = "an integer in it is too long" if "digits" in str(error) else str(error)
+        raise InvalidInput(f"the request body is not valid JSON: {reason}") from None
+
+
+def whole_number(text: str, what: str, low: int, high: int) -> int:
+    """A whole number written in ASCII digits, between low and high."""
+    if not WHOLE_NUMBER.fullmatch(text.strip()) or not low <= int(text) <= high:
+        raise InvalidInput(f"{what} must be a whole number from {low} to {high}")
+    return int(text)
+
+
+def check_text(value: str, what: str) -> str:
+    """Text that can be stored: valid Unicode (JSON's \\ud800 escapes can make lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{what} is not valid Unicode text (it holds a lone surrogate)") from None
+    return value
 
 
 def check_profile_name(name: Any) -> str:
@@ -57,7 +89,7 @@ def _text_field(paper: dict, field: str, limit: int) -> str:
         raise InvalidInput(f"a paper's {field!r} must be a string")
     if len(value) > limit:
         raise InvalidInput(f"a paper's {field!r} is {len(value):,} characters; the limit is {limit:,}")
-    return value
+    return check_text(value, f"a paper's {field!r}")
 
 
 def check_paper(paper: Any) -> Paper:
