@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, request
 from server import __version__
 from server.app import get_embeddings, get_models, get_store, json_response
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, import_ratings
+from server.openapi import openapi_document
 from server.profile_models import MODEL_COLUMNS, FittedModel
 from server.store import DEFAULT_PROFILE, Paper, RatedPaper, Store
 from server.validation import (
@@ -32,6 +33,7 @@ REASONS_UP = 4
 REASONS_DOWN = 3
 MAX_PAGE = 200
 MAX_SUGGESTIONS = 50
+MAX_OFFSET = 10**9
 SUGGESTION_POOL = 2_000
 TOP_TERMS = 15
 
@@ -86,6 +88,13 @@ def score_with(
 @api.get("/health")
 def health() -> Any:
     return json_response({"status": "ok", "version": __version__})
+
+
+@api.get("/openapi.json")
+def openapi() -> Any:
+    """This API's OpenAPI 3.1 description (needs the token, like every call but /health)."""
+    limits = {"max_page": MAX_PAGE, "max_suggestions": MAX_SUGGESTIONS, "max_offset": MAX_OFFSET}
+    return json_response(openapi_document(__version__, **limits))
 
 
 @api.post("/score")
@@ -226,7 +235,7 @@ def embedding_state(store: Store, profile: str) -> dict[str, Any]:
 def list_ratings(profile: str) -> Any:
     profile = check_profile_name(profile)
     limit = int_arg("limit", 50, 1, MAX_PAGE)
-    offset = int_arg("offset", 0, 0, 10**9)
+    offset = int_arg("offset", 0, 0, MAX_OFFSET)
     store = get_store()
     summary = store.profile(profile)
     items = store.ratings(profile, limit=limit, offset=offset)
