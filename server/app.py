@@ -1,6 +1,7 @@
 """The Flask application factory: defaults, then the caller's config; one store connection per request.
 
-Config: DATA_DIR (required), TOKEN, EMBEDDINGS (default True: run the background embedding worker),
+Config: DATA_DIR (required), TOKEN (fixed; default: the data directory's token file, re-read when
+`papersieve token --rotate` changes it), EMBEDDINGS (default True: run the background embedding worker),
 EMBEDDING_THREADS (the encoder's intra-op threads, default 1). Call `shutdown_app(app)` to stop
 the app's background threads (the CLI does on Ctrl-C and SIGTERM)."""
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, jsonify, request
 
-from server.auth import bearer_token_matches, is_allowed_origin, is_loopback_host, load_or_create_token
+from server.auth import TokenFile, bearer_token_matches, is_allowed_origin, is_loopback_host
 from server.embedding_worker import EmbeddingWorker
 from server.errors import register_error_handlers
 from server.profile_models import ProfileModels
@@ -31,7 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         raise ValueError("create_app needs config['DATA_DIR']")
     data_dir = Path(app.config["DATA_DIR"])
     app.config.setdefault("TOKEN", None)
-    app.config["TOKEN"] = app.config["TOKEN"] or load_or_create_token(data_dir)
+    # A token given in the config is fixed; else the data dir's token file, re-read when it changes.
+    app.extensions["papersieve_token"] = None if app.config["TOKEN"] else TokenFile(data_dir)
+    app.config["TOKEN"] = app.config["TOKEN"] or app.extensions["papersieve_token"].current()
     Store.open(data_dir).close()  # create or migrate the database once, before any request
     app.extensions["papersieve_models"] = ProfileModels(data_dir)
     worker = EmbeddingWorker(data_dir, threads=int(app.config.get("EMBEDDING_THREADS", 1)))
@@ -68,8 +71,17 @@ def _guard_request() -> None:
         abort(413)
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    if not bearer_token_matches(current_app.config["TOKEN"], request.headers.get("Authorization")):
+    if not bearer_token_matches(current_token(), request.headers.get("Authorization")):
         abort(401, "missing or wrong token: send 'Authorization: Bearer <token>' (see `papersieve token`)")
+
+
+def current_token() -> str:
+    """The token requests must carry now (the token file's, when it was not fixed in the config)."""
+    token_file = current_app.extensions["papersieve_token"]
+    if token_file is None:
+        return current_app.config["TOKEN"]
+    current_app.config["TOKEN"] = token_file.current()
+    return current_app.config["TOKEN"]
 
 
 def get_store() -> Store:

@@ -10,10 +10,12 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server import __version__
-from server.auth import LOOPBACK_HOSTS, load_or_create_token, token_path
+from server.auth import LOOPBACK_HOSTS, load_or_create_token, rotate_token, token_path
 from server.config import DATA_DIR_ENV, DEFAULT_HOST, DEFAULT_PORT, resolve_data_dir, saved_model_path
+from server.datadir import PRIVATE_DIR_MODE, DataDirBusy, ServerLock, problem, tighten_permissions
 from server.label_formats import (
     EXPORT_FORMATS,
     FORMAT_BY_SUFFIX,
@@ -23,6 +25,9 @@ from server.label_formats import (
 )
 from server.store import DEFAULT_PROFILE, Store, StoreError
 from server.validation import InvalidInput, check_profile_name
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 class CommandError(Exception):
@@ -70,11 +75,43 @@ def own_command() -> str:
     return str(launched.resolve()) if launched.name == "papersieve" else f"{sys.executable} -m server.cli"
 
 
+def check_data_dir_for_serving(data_dir: Path) -> ServerLock:
+    """Before serving: the data directory exists (made 0700), is writable, is private (a data
+    directory or token open to other users is tightened, with a notice) and no other server uses
+    it. Returns the held lock; raises CommandError with one line saying what is wrong."""
+    if data_dir.exists() and not data_dir.is_dir():
+        raise CommandError(f"the data directory {data_dir} is a file, not a directory")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    except OSError as error:
+        raise CommandError(
+            f"cannot create the data directory {data_dir}: {error.strerror or error}"
+        ) from None
+    reason = problem(data_dir)
+    if reason is not None:
+        raise CommandError(f"cannot serve: {reason}")
+    try:
+        lock = ServerLock(data_dir).acquire()
+    except DataDirBusy as error:
+        raise CommandError(str(error)) from None
+    except OSError as error:
+        raise CommandError(f"cannot lock the data directory {data_dir}: {error.strerror or error}") from None
+    try:
+        for change in tighten_permissions(data_dir, token_path(data_dir)):
+            print(f"papersieve serve: {change}", file=sys.stderr, flush=True)
+    except OSError as error:
+        lock.release()
+        raise CommandError(
+            f"the data directory {data_dir} or its token is readable by other users and cannot be "
+            f"made private ({error.strerror or error}): chmod 700 the directory and 600 its token"
+        ) from None
+    return lock
+
+
 def command_serve(args: argparse.Namespace) -> int:
     from threadpoolctl import threadpool_limits
-    from waitress import create_server
 
-    from server.app import create_app, shutdown_app
+    from server.app import create_app
 
     # One BLAS thread: requests run in parallel threads on a laptop's few cores, and BLAS's own
     # threads fighting them for a core made corpus fits up to 30 times slower.
@@ -86,12 +123,25 @@ def command_serve(args: argparse.Namespace) -> int:
             "(127.0.0.1, localhost or ::1)"
         )
     data_dir = resolve_data_dir(args.data_dir)
+    lock = check_data_dir_for_serving(data_dir)
     try:
-        app = create_app({"DATA_DIR": data_dir})
-    except (OSError, sqlite3.Error, ValueError) as error:
-        raise CommandError(f"cannot use the data directory {data_dir}: {error}") from None
+        try:
+            app = create_app({"DATA_DIR": data_dir})
+        except (OSError, sqlite3.Error, ValueError, StoreError) as error:
+            reason = problem(data_dir, error) or error
+            raise CommandError(f"cannot use the data directory {data_dir}: {reason}") from None
+        return serve_app(app, args, data_dir)
+    finally:
+        lock.release()
+
+
+def serve_app(app: Flask, args: argparse.Namespace, data_dir: Path) -> int:
+    """Serve `app` with waitress until Ctrl-C or SIGTERM, then stop its background threads."""
+    from server.app import shutdown_app
+    from server.wsgi import create_wsgi_server
+
     try:
-        server = create_server(
+        server = create_wsgi_server(
             app,
             host=args.host,
             port=args.port,
@@ -132,6 +182,19 @@ def command_serve(args: argparse.Namespace) -> int:
 
 def command_token(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
+    if args.rotate:
+        try:
+            token = rotate_token(data_dir)
+        except OSError as error:
+            reason = problem(data_dir, error) or (error.strerror or error)
+            raise CommandError(f"cannot make a new token in {data_dir}: {reason}") from None
+        print(token)
+        print(
+            "papersieve token: made a new token; the old one is refused from now on (a running "
+            "server too): paste this one into the extension's options",
+            file=sys.stderr,
+        )
+        return 0
     try:
         print(load_or_create_token(data_dir))
     except (OSError, ValueError) as error:
@@ -246,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
         "token",
         help="print the token to paste into the extension's options",
         description="Print the API token (made on first use, kept in the data directory).",
+    )
+    token.add_argument(
+        "--rotate",
+        action="store_true",
+        help="replace the token with a new one and print it (a running server refuses the old one at once)",
     )
     add_data_dir(token)
     token.set_defaults(run=command_token)

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from server.store import EncoderKey, Paper, Store, current_encoder_key
+from server.store import DataDirUnavailable, EncoderKey, Paper, Store, current_encoder_key
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ QUEUE_MAX = 2_000  # papers of scored pages waiting; beyond this the oldest requ
 BACKLOG_CHUNK = 64  # backlog papers read from the store at a time
 BACKLOG_RECHECK_SECONDS = 60.0  # when idle, look for papers added by other processes (CLI import)
 STOP_TIMEOUT_SECONDS = 10.0
+DATA_DIR_RETRY_SECONDS = 5.0  # while the data directory is read-only, gone or full
 
 
 def load_encoder(threads: int) -> Any:
@@ -72,6 +73,7 @@ class EmbeddingWorker:
         self.state = "starting"  # starting → loading → ready → stopped; or unavailable, or disabled
         self.error: str | None = None
         self._loaded = False
+        self._encoder: Any = None
         self._idle = False  # the thread found nothing to embed and waits
         self.embedded = 0  # vectors written since start: a generation counter
         self.dropped = 0
@@ -181,22 +183,22 @@ class EmbeddingWorker:
         assert self.key is not None
         self.state = "loading"
         try:
-            encoder = load_encoder(self.threads)
+            self._encoder = load_encoder(self.threads)
         except Exception as error:  # EncoderUnavailable, ImportError, a broken onnxruntime
             self._unavailable(f"{type(error).__name__}: {error}")
             return
         self._loaded = True
         self.state = "ready"
         try:
-            with Store.open(self.data_dir, setup=False, encoder=self.key) as store:
-                removed = store.delete_embeddings_except(self.key)
-                if removed:
-                    log.info("removed %d vectors of older encoders; re-embedding in the background", removed)
-                while True:
-                    batch = self._next_batch(store)
-                    if batch is None:
+            while not self._stopping:
+                try:
+                    if self._embed_from_store():
                         break
-                    self._embed(store, encoder, batch)
+                except DataDirUnavailable as error:  # read-only, gone or full: wait, then reopen
+                    log.warning("the embedding worker waits for the data directory: %s", error)
+                    with self._changed:
+                        if not self._stopping:
+                            self._changed.wait(DATA_DIR_RETRY_SECONDS)
         except Exception as error:
             log.exception("the embedding worker stopped")
             self._loaded = False
@@ -206,6 +208,22 @@ class EmbeddingWorker:
             with self._changed:
                 self._idle = False
                 self._changed.notify_all()
+
+    def _embed_from_store(self) -> bool:
+        """Embed batches on one connection; True once stopped, False to reopen the database (its
+        file was replaced or deleted, e.g. the data directory was restored or remounted)."""
+        assert self.key is not None
+        with Store.open(self.data_dir, setup=False, encoder=self.key) as store:
+            removed = store.delete_embeddings_except(self.key)
+            if removed:
+                log.info("removed %d vectors of older encoders; re-embedding in the background", removed)
+            while store.is_current_file():
+                batch = self._next_batch(store)
+                if batch is None:
+                    return True
+                self._embed(store, encoder=self._encoder, papers=batch)
+            log.warning("the database file was replaced or deleted: the embedding worker reopens it")
+            return False
 
     def _next_batch(self, store: Store) -> list[Paper] | None:
         """The next papers to embed (with their current text, none already embedded), or None to stop."""

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
-from server.store import ProfileExists, StoreError, UnknownProfile, UnknownRating
+from server.store import (
+    DataDirUnavailable,
+    ProfileExists,
+    StoreError,
+    UnknownProfile,
+    UnknownRating,
+    unavailable,
+)
 from server.validation import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -21,6 +29,13 @@ PLAIN_MESSAGES = {
 
 def error_response(status: int, message: str) -> tuple[Response, int]:
     return jsonify(error=message), status
+
+
+def unavailable_response(message: str) -> tuple[Response, int]:
+    """503: the data directory can't take the request now; the extension may retry later."""
+    response, status = error_response(503, message)
+    response.headers["Retry-After"] = "10"
+    return response, status
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -48,7 +63,16 @@ def register_error_handlers(app: Flask) -> None:
     def store_error(error: StoreError) -> tuple[Response, int]:
         return error_response(400, str(error))
 
+    @app.errorhandler(DataDirUnavailable)
+    def data_dir_unavailable(error: DataDirUnavailable) -> tuple[Response, int]:
+        log.warning("503: %s", error)
+        return unavailable_response(str(error))
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:
+        if isinstance(error, (OSError, sqlite3.Error)):  # e.g. a model file under a read-only dir
+            reason = unavailable(current_app.config["DATA_DIR"], error)
+            if reason is not None:
+                return data_dir_unavailable(reason)
         log.exception("unexpected error")
         return error_response(500, "internal error: the server log has the details")

@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 
+from server.datadir import DATABASE_NAME, PRIVATE_DIR_MODE, is_disk_full, problem
 from server.migrations import migrate
 
 log = logging.getLogger(__name__)
 
-DATABASE_NAME = "papersieve.sqlite3"
 DEFAULT_PROFILE = "default"
 EMBEDDING_DIMENSIONS = 384
 _VECTOR_DTYPE = np.dtype("<f2")  # float16, little-endian on every machine
@@ -35,6 +39,20 @@ _IDS_PER_QUERY = 900  # below SQLite's oldest limit on bound variables (999)
 
 class StoreError(Exception):
     """Base of the store's errors; the message is meant for a person."""
+
+
+class DataDirUnavailable(StoreError):
+    """The data directory is read-only, gone or full (the message says which): the server answers
+    503 and serves again once it is usable; nothing acknowledged before is lost."""
+
+
+def unavailable(data_dir: Path, error: BaseException) -> DataDirUnavailable | None:
+    """The `DataDirUnavailable` that explains this OS or SQLite error, or None when the data
+    directory is fine (the error is something else)."""
+    if not isinstance(error, (OSError, sqlite3.OperationalError, sqlite3.DatabaseError)):
+        return None
+    reason = problem(data_dir, error)
+    return DataDirUnavailable(reason) if reason else None
 
 
 class UnknownProfile(StoreError):
@@ -139,9 +157,15 @@ _VECTOR_JOIN = """LEFT JOIN embeddings e ON e.paper_id = p.id
 
 
 class Store:
-    def __init__(self, connection: sqlite3.Connection, encoder: Any = _DEFAULT) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, encoder: Any = _DEFAULT, data_dir: Path | None = None,
+        *, read_only: bool = False,
+    ) -> None:
         self.db = connection
         self._encoder = encoder
+        self.data_dir = data_dir
+        self.read_only = read_only  # opened read-only because the data directory can't be written
+        self._file_id = _file_id(data_dir / DATABASE_NAME) if data_dir is not None else None
 
     @property
     def encoder(self) -> EncoderKey | None:
@@ -157,19 +181,57 @@ class Store:
     ) -> Store:
         """Open the database in `data_dir`; with `setup`, create or migrate it and its default profile.
 
-        The server sets up once at start and then opens one connection per request without it.
-        `encoder` is the key whose vectors this connection reads (default: the current encoder's)."""
-        path = Path(data_dir) / DATABASE_NAME
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=15, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        store = cls(connection, encoder)
-        if setup:
-            migrate(connection)
-            store.ensure_profile(DEFAULT_PROFILE)
-        return store
+        The server sets up once at start and then opens one connection per request without it:
+        such a connection never creates the directory or the database (a vanished data directory,
+        an unmounted disk, is reported, not silently replaced by an empty one), and when the
+        directory can't be written it opens the database read-only, so that reads are still
+        served. Raises `DataDirUnavailable` when the directory is read-only (with `setup`), gone
+        or full; `encoder` is the key whose vectors this connection reads (default: the current
+        encoder's)."""
+        data_dir = Path(data_dir)
+        path = data_dir / DATABASE_NAME
+        connection = None
+        try:
+            if setup:
+                data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+            connection = _connect(path, "mode=rwc" if setup else "mode=rw")
+            connection.execute("PRAGMA journal_mode = WAL")
+            store = cls(connection, encoder, data_dir)
+            if setup:
+                migrate(connection)
+                store.ensure_profile(DEFAULT_PROFILE)
+            return store
+        except (OSError, sqlite3.Error) as error:
+            if connection is not None:
+                connection.close()
+            reason = unavailable(data_dir, error)
+            if reason is None:
+                raise
+            if setup or is_disk_full(error) or not path.parent.is_dir() or not path.exists():
+                raise reason from None
+            return cls._open_read_only(data_dir, encoder, reason)
+
+    @classmethod
+    def _open_read_only(cls, data_dir: Path, encoder: Any, reason: DataDirUnavailable) -> Store:
+        """The database opened read-only (writes raise `DataDirUnavailable`). A WAL database can be
+        read from a read-only directory while its -wal file is there; without one, every change is
+        in the database file itself, which `immutable` then reads without any lock file."""
+        path = data_dir / DATABASE_NAME
+        modes = ["mode=ro"]
+        if not path.with_name(DATABASE_NAME + "-wal").exists():
+            modes.append("mode=ro&immutable=1")
+        for mode in modes:
+            connection = None
+            try:
+                connection = _connect(path, mode)
+                connection.execute("SELECT count(*) FROM profiles").fetchone()
+            except sqlite3.Error:
+                if connection is not None:
+                    connection.close()
+                continue
+            log.warning("serving reads only: %s", reason)
+            return cls(connection, encoder, data_dir, read_only=True)
+        raise reason
 
     def close(self) -> None:
         self.db.close()
@@ -180,22 +242,40 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def is_current_file(self) -> bool:
+        """Whether the database file this connection has open is still the one at its path (not
+        deleted, or replaced by a restored copy): a long-lived connection reopens when it is not."""
+        return self._file_id is None or _file_id(self.data_dir / DATABASE_NAME) == self._file_id
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write transaction (committed, or rolled back on error); a write the data directory can't
+        take (read-only, gone, disk full) raises `DataDirUnavailable`, and nothing of it is kept."""
+        try:
+            with self.db:
+                yield
+        except (OSError, sqlite3.OperationalError) as error:
+            reason = unavailable(self.data_dir, error) if self.data_dir is not None else None
+            if reason is None:
+                raise
+            raise reason from None
+
     # --- profiles -------------------------------------------------------------------------------
 
     def ensure_profile(self, name: str) -> None:
-        with self.db:
+        with self._writing():
             self.db.execute("INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", (name, now()))
 
     def create_profile(self, name: str) -> ProfileSummary:
         try:
-            with self.db:
+            with self._writing():
                 self.db.execute("INSERT INTO profiles (name, created_at) VALUES (?, ?)", (name, now()))
         except sqlite3.IntegrityError:
             raise ProfileExists(name) from None
         return self.profile(name)
 
     def delete_profile(self, name: str) -> None:
-        with self.db:
+        with self._writing():
             deleted = self.db.execute("DELETE FROM profiles WHERE name = ?", (name,)).rowcount
         if not deleted:
             raise UnknownProfile(name)
@@ -251,12 +331,15 @@ class Store:
         profile_id = self._profile_id(profile)
         stamp = now()
         papers = list(papers)
-        with self.db:
-            self._upsert_papers(papers, stamp)
-            self.db.executemany(
-                "INSERT OR IGNORE INTO seen (profile_id, paper_id, seen_at) VALUES (?, ?, ?)",
-                [(profile_id, paper.id, stamp) for paper in papers],
-            )
+        try:
+            with self._writing():
+                self._upsert_papers(papers, stamp)
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO seen (profile_id, paper_id, seen_at) VALUES (?, ?, ?)",
+                    [(profile_id, paper.id, stamp) for paper in papers],
+                )
+        except DataDirUnavailable as error:  # scoring goes on; these papers just aren't kept
+            _warn_now_and_then(f"papers seen are not kept: {error}")
 
     def _upsert_papers(self, papers: list[Paper], stamp: str) -> None:
         self.db.executemany(_UPSERT_PAPER, [(p.id, p.title, p.abstract, p.url, stamp) for p in papers])
@@ -343,7 +426,7 @@ class Store:
              paper.title, paper.abstract)
             for paper, vector in embedded
         ]
-        with self.db:
+        with self._writing():
             before = self.db.total_changes
             self.db.executemany(
                 """INSERT INTO embeddings (paper_id, encoder, version, vector, embedded_at)
@@ -416,7 +499,7 @@ class Store:
 
     def delete_embeddings_except(self, encoder: EncoderKey) -> int:
         """Forget the vectors of every other encoder key (they are never read again); return how many."""
-        with self.db:
+        with self._writing():
             return self.db.execute(
                 "DELETE FROM embeddings WHERE encoder <> ? OR version <> ?", (encoder.name, encoder.version)
             ).rowcount
@@ -436,7 +519,7 @@ class Store:
         if any(item.rating not in (1, -1) for item in rated):
             raise StoreError("a rating must be 1 (👍) or -1 (👎)")
         stamp = now()
-        with self.db:
+        with self._writing():
             self._upsert_papers([item.paper for item in rated], stamp)
             self.db.executemany(
                 """INSERT INTO ratings (profile_id, paper_id, rating, rated_at) VALUES (?, ?, ?, ?)
@@ -449,7 +532,7 @@ class Store:
 
     def delete_rating(self, profile: str, paper_id: str) -> None:
         profile_id = self._profile_id(profile)
-        with self.db:
+        with self._writing():
             deleted = self.db.execute(
                 "DELETE FROM ratings WHERE profile_id = ? AND paper_id = ?", (profile_id, paper_id)
             ).rowcount
@@ -499,3 +582,28 @@ class Store:
             (profile_id, -1 if limit is None else limit, offset),
         ).fetchall()
         return [RatedPaper(Paper(*row[:4]), row[4], row[5]) for row in rows]
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path))}?{mode}"
+    connection = sqlite3.connect(uri, uri=True, timeout=15, check_same_thread=False)
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+_last_warning = [float("-inf")]
+
+
+def _warn_now_and_then(message: str, every: float = 60.0) -> None:
+    if time.monotonic() - _last_warning[0] >= every:
+        _last_warning[0] = time.monotonic()
+        log.warning(message)

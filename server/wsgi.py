@@ -1,0 +1,38 @@
+"""waitress as papersieve runs it: a request with both `Transfer-Encoding` and `Content-Length` is
+refused (400) as soon as its headers arrive.
+
+waitress alone frames such a request by its chunks, as RFC 9112 allows; a client that framed the
+body by its Content-Length then gets no answer until the channel times out. Such a request is
+also the classic request-smuggling shape, and RFC 9112 (section 6.1) lets a server reject it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from waitress import create_server
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
+from waitress.server import BaseWSGIServer
+
+
+class StrictRequestParser(HTTPRequestParser):
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        if "TRANSFER_ENCODING" in self.headers and "CONTENT_LENGTH" in self.headers:
+            self.connection_close = True
+            raise ParsingError("a request must not have both Transfer-Encoding and Content-Length")
+
+
+class StrictChannel(HTTPChannel):
+    parser_class = StrictRequestParser
+
+
+def create_wsgi_server(app: Any, **settings: Any) -> Any:
+    """waitress's `create_server` with the strict parser on every connection."""
+    server = create_server(app, **settings)
+    listeners = [server] if isinstance(server, BaseWSGIServer) else [
+        dispatcher for dispatcher in server.map.values() if isinstance(dispatcher, BaseWSGIServer)
+    ]  # a MultiSocketServer when the host name has several addresses
+    for listener in listeners:
+        listener.channel_class = StrictChannel
+    return server
