@@ -18,7 +18,7 @@ from waitress.server import BaseWSGIServer
 class StrictRequestParser(HTTPRequestParser):
     def parse_header(self, header_plus: bytes) -> None:
         super().parse_header(header_plus)
-        if "TRANSFER_ENCODING" in self.headers and "CONTENT_LENGTH" in self.headers:
+        if self.chunked and "CONTENT_LENGTH" in self.headers:  # waitress pops TRANSFER_ENCODING
             self.connection_close = True
             raise ParsingError("a request must not have both Transfer-Encoding and Content-Length")
 

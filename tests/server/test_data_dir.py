@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from server import datadir, store as store_module
+from server import datadir
+from server import store as store_module
 from server.app import create_app, shutdown_app
 from server.datadir import ServerLock, problem, tighten_permissions
 from server.store import DataDirUnavailable, Store

@@ -55,6 +55,8 @@ def test_host_names(host, name):
     ("origin", "ok"),
     [
         (None, True),
+        ("", False),  # an empty Origin is not "no Origin": refused like a foreign one
+        (" ", False),
         ("chrome-extension://abcdefghijklmnopabcdefghijklmnop", True),
         ("moz-extension://0f8d2a34-1b2c-4d5e-8f90-123456789abc", True),
         ("chrome-extension://abcdefghijklmnopabcdefghijklmnopz", False),
@@ -71,6 +73,12 @@ def test_origins(origin, ok):
 
 def test_request_from_a_web_page_origin_is_refused(api):
     response = api.post("/score", json={"papers": []}, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert "web pages" in response.json["error"]
+
+
+def test_request_with_an_empty_origin_is_refused(api):
+    response = api.get("/profiles", headers={"Origin": ""})
     assert response.status_code == 403
     assert "web pages" in response.json["error"]
 
