@@ -19,10 +19,15 @@ MAX_ID_CHARS = 200
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 PAPER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+()-]*")
 # New-style (2401.12345v2) and old-style (hep-th/9901001v1) arXiv ids, with an optional version.
-ARXIV_ID = re.compile(r"(?:arXiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE)
+# ASCII only: without re.ASCII, \d takes any script's digits ("٢٤٠١.١٢٣٤٥") and IGNORECASE lets
+# [a-z] take "ſ" and the Kelvin sign "K" (what the OpenAPI description's ECMA patterns refuse).
+ARXIV_ID = re.compile(
+    r"(?:arXiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE | re.ASCII
+)
 
 
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: str.isdigit() also takes "²"
+# ASCII digits only (str.isdigit() also takes "²"); 18 digits hold every range used (offset ≤ 10**9)
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 class InvalidInput(ValueError):
