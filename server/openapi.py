@@ -463,7 +463,12 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
             "delete": {
                 "operationId": "delete_profile",
                 "summary": "Delete a profile and its ratings ('default' cannot be deleted: 400)",
-                "parameters": [PROFILE_PARAMETER],
+                "parameters": [
+                    {
+                        **PROFILE_PARAMETER,
+                        "schema": {"allOf": [_ref("ProfileName"), {"not": {"const": "default"}}]},
+                    }
+                ],
                 "responses": {
                     **_ok(
                         "deleted",
