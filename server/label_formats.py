@@ -121,11 +121,12 @@ def from_json(text: str) -> list[RatedPaper]:
 
 def from_csv(text: str) -> list[RatedPaper]:
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "id" not in reader.fieldnames:
-        raise InvalidInput(
-            f"a CSV needs a header row with an 'id' column (columns: {', '.join(CSV_COLUMNS)})"
-        )
-    try:
+    try:  # the header row is read here too: a field over csv's 128 KiB limit fails in either
+        fieldnames = reader.fieldnames
+        if not fieldnames or "id" not in fieldnames:
+            raise InvalidInput(
+                f"a CSV needs a header row with an 'id' column (columns: {', '.join(CSV_COLUMNS)})"
+            )
         rows = list(reader)
     except csv.Error as error:
         raise InvalidInput(f"unreadable CSV: {error}") from None

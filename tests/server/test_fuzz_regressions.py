@@ -37,3 +37,16 @@ def test_arxiv_ids_still_normalise():
     assert normalise_paper_id("arXiv:2401.12345v2") == "2401.12345"
     assert normalise_paper_id("ARXIV:HEP-TH/9901001V1") == "HEP-TH/9901001"
     assert normalise_paper_id("math.AG/0101001") == "math.AG/0101001"
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 200_000, "id\n" + "x" * 200_000 + "\n", 'id,title\n1,2\n"' + "y" * 140_000]
+)
+def test_a_csv_field_over_the_csv_module_limit_is_a_400_not_a_500(api, body):
+    # Hypothesis: a CSV import whose header (or a row) holds a field over 131,072 characters
+    # raised csv.Error from DictReader.fieldnames, outside the try: a 500.
+    before = api.get("/profiles/default/export").json["ratings"]
+    response = api.post("/profiles/default/import", data=body, content_type="text/csv")
+    assert response.status_code == 400, response.json
+    assert "CSV" in response.json["error"]
+    assert api.get("/profiles/default/export").json["ratings"] == before
