@@ -188,6 +188,7 @@ def test_no_get_endpoint_changes_data(api, app):
         "/profiles/default/suggest",
         "/profiles/default/export",
         "/profiles/default/export?format=csv",
+        "/openapi.json",
     ]
     db_path = app.config["DATA_DIR"] / "papersieve.sqlite3"
 
@@ -207,6 +208,7 @@ def test_no_get_endpoint_changes_data(api, app):
         "/profiles/<profile>/ratings",
         "/profiles/<profile>/suggest",
         "/profiles/<profile>/export",
+        "/openapi.json",
     }
 
 
