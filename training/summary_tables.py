@@ -43,13 +43,14 @@ def best_baseline(results: pd.DataFrame, n: int, metric: str) -> str:
 
 
 def paired_differences(results: pd.DataFrame, metrics: tuple[str, ...], resamples: np.ndarray,
-                       ours: str = OURS) -> pd.DataFrame:
-    """Ours minus the best baseline per (budget, metric), per user, bootstrapped with the same resamples."""
+                       ours: str = OURS, against: str | None = None) -> pd.DataFrame:
+    """Ours minus the best baseline (or the method `against`) per (budget, metric), per user,
+    bootstrapped with the same resamples."""
     users = results["user"].unique()
     rows = []
     for n in sorted(results["n"].unique()):
         for metric in metrics:
-            rival = best_baseline(results, n, metric)
+            rival = against or best_baseline(results, n, metric)
             diff = (user_matrix(results, ours, n, metric, users)
                     - user_matrix(results, rival, n, metric, users))
             mean, lo, hi = mean_interval(diff, resamples)

@@ -217,6 +217,7 @@ def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monk
     assert code == 0
     assert "| ours |" in out and "| rocchio-tfidf |" in out and "ours − best" in out
     assert "| rocchio-embedding |" in out and "| terms-only model |" in out
+    assert "Against each Rocchio" in out and "ours − rocchio-embedding" in out
     text = results_md.read_text(encoding="utf-8")
     for section in ("evaluate-summary", "citeulike-random", "citeulike-same-field", "citeulike-calibration",
                     "citeulike-active-learning"):
