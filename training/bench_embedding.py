@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import sys
 import tempfile
 import time
@@ -128,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     loaded = rss_mib()
     encoder.encode(page_titles, page_abstracts)
     rows.append(("RSS of the encoder (onnxruntime + model, after embedding 104 abstracts)",
-                 f"+{loaded - before:.0f} MiB loaded, +{rss_mib() - before:.0f} MiB after use; process peak "
-                 f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"))
+                 f"+{loaded - before:.0f} MiB loaded, +{rss_mib() - before:.0f} MiB after use"))
     del encoder
     for threads in (1, 2):
         with_abstracts = throughput(threads, page_titles, page_abstracts)
