@@ -228,14 +228,19 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         """Per paper, its own terms that pushed its score up / down most for this reader, and
         `words_share`: the part of its decision value (less the intercept) that words carry, in
         absolute terms, against the sentence embedding's part (1.0 with no embedding)."""
+        return self.score_and_explain(X, top_k)[1]
+
+    def score_and_explain(self, X: pd.DataFrame, top_k: int = 5) -> tuple[np.ndarray, list[dict]]:
+        """P(👍) per paper and its explanation (as `explain`), from one pass over the papers."""
         encoded, decision, embedding_part = self._parts(X)
+        probabilities = self.calibrator_(decision)
         reasons = explain_rows(encoded.own, self._contributions(encoded, encoded.own), self.features_, top_k)
         words_part = np.abs(decision - self.intercept_ - embedding_part)
         total = words_part + np.abs(embedding_part)
         share = np.divide(words_part, total, out=np.ones_like(total), where=total > 0)
         for entry, value in zip(reasons, share, strict=True):
             entry["words_share"] = round(float(value), 3)
-        return reasons
+        return probabilities, reasons
 
     def _contributions(self, encoded: Encoded, rows: sp.csr_matrix | None = None) -> np.ndarray:
         """Each stored term's exact share of the decision value (aligned with rows.data), for the

@@ -80,9 +80,7 @@ def score_with(
     model: FittedModel, papers: list[Paper], vectors: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, list[dict]]:
     frame = papers_frame(papers, vectors)
-    probabilities = model.classifier.predict_proba(frame)[:, list(model.classifier.classes_).index(1)]
-    reasons = model.classifier.explain(frame, top_k=max(REASONS_UP, REASONS_DOWN))
-    return probabilities, reasons
+    return model.classifier.score_and_explain(frame, top_k=max(REASONS_UP, REASONS_DOWN))
 
 
 @api.get("/health")

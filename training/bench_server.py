@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from model import make_classifier, prepare_corpus  # noqa: E402
-from server.store import Paper, Store, current_encoder_key  # noqa: E402
+from server.store import Store, current_encoder_key  # noqa: E402
+from server.validation import check_paper  # noqa: E402
 from training.embedding_cache import dataset_embeddings  # noqa: E402
 from training.live_server import LiveServer, start_server  # noqa: E402
 from training.results import write_section  # noqa: E402
@@ -69,10 +70,11 @@ def paper_vectors(page: list[dict]) -> dict[str, np.ndarray]:
 
 
 def store_with_vectors(data_dir: Path, papers: list[dict], vectors: dict[str, np.ndarray]) -> None:
-    """Store the papers as seen by the default profile, each with its stored vector."""
+    """Store the papers as seen by the default profile, each with its stored vector. Their text is
+    stored as the API would store it (whitespace normalised): a changed text drops a paper's vector."""
     key = current_encoder_key()
     with Store.open(data_dir) as store:
-        stored = [Paper(id=p["id"], title=p["title"], abstract=p["abstract"], url=p["url"]) for p in papers]
+        stored = [check_paper(p) for p in papers]
         for start in range(0, len(stored), 5_000):
             store.record_seen("default", stored[start:start + 5_000])
         store.save_embeddings(key, [(paper, vectors[paper.id]) for paper in stored])

@@ -60,3 +60,11 @@ def test_the_corpus_remembers_its_mean_vector_and_a_calibration_sample(hf_papers
     expected = np.stack(hf_embedded["embedding"]).mean(axis=0)
     np.testing.assert_allclose(corpus.embedding_mean, expected, atol=1e-6)
     assert len(corpus.sample_frame) == len(hf_embedded)  # under the sample size: every paper
+
+
+def test_score_and_explain_is_predict_proba_and_explain_in_one_pass(hf_embedded):
+    clf = make_classifier(corpus=prepare_corpus(hf_embedded)).fit(hf_embedded.iloc[:6], [1, 1, 1, 0, 0, 0])
+    page = hf_embedded.iloc[10:30]
+    probabilities, reasons = clf.score_and_explain(page, top_k=4)
+    np.testing.assert_allclose(probabilities, clf.predict_proba(page)[:, 1])
+    assert reasons == clf.explain(page, top_k=4)
