@@ -107,13 +107,11 @@ def score() -> Any:
     ratings = store.ratings_of(profile, ids)
     vectors = store.embeddings_for(ids)  # one query; never waits for the encoder
     get_embeddings().enqueue([paper_id for paper_id in ids if paper_id not in vectors])
-    model = get_models().current(store, profile) if state["ready"] else None
+    model = get_models().current(store, profile, get_embeddings().embedded) if state["ready"] else None
     # Scores are final once every paper of this page and every rated paper has its vector: until
     # then the model itself still changes as vectors arrive (it refits on them), so a card that had
     # its own vector early would otherwise keep a stale score that is never asked for again.
-    labels = state["labels"]
-    final = len(vectors) == len(set(ids)) and (
-        store.labelled_embedding_count(profile) >= labels["up"] + labels["down"])
+    final = len(vectors) == len(set(ids)) and (model is None or model.embedded_labels >= model.n_labels)
     scores: list[dict[str, Any]] = []
     if model is not None and papers:
         probabilities, reasons = score_with(model, papers, vectors)

@@ -76,6 +76,9 @@ class _ProfileSlot:
     started: bool = False  # a saved model has been looked for since the server started
     refreshing: bool = False
     corpus_checked_at: float = float("-inf")  # time.monotonic() of the last corpus growth check
+    # (revision, vectors generation) at which the rated papers' vectors were last counted, and the count
+    labels_counted_at: tuple[int, int] | None = None
+    embedded_labels: int = 0
 
 
 class ModelSaver:
@@ -168,12 +171,23 @@ class ProfileModels:
             self._slots.pop(profile, None)
         self.model_path(profile).unlink(missing_ok=True)
 
-    def current(self, store: Store, profile: str) -> FittedModel | None:
+    def current(
+        self, store: Store, profile: str, vectors_generation: int | None = None
+    ) -> FittedModel | None:
         """The profile's model for its current ratings and their vectors, or None until it has a 👍
-        and a 👎."""
+        and a 👎.
+
+        `vectors_generation` (the embedding worker's count of vectors written) lets the count of
+        rated papers with vectors be reused while neither it nor the ratings changed: that count is
+        a join over every rating, the one query of /score that grows with a profile."""
         revision = store.revision(profile)
-        embedded_labels = store.labelled_embedding_count(profile)
         slot = self._slot(profile)
+        counted_at = None if vectors_generation is None else (revision, vectors_generation)
+        if counted_at is not None and slot.labels_counted_at == counted_at:
+            embedded_labels = slot.embedded_labels
+        else:
+            embedded_labels = store.labelled_embedding_count(profile)
+            slot.labels_counted_at, slot.embedded_labels = counted_at, embedded_labels
         with slot.lock:
             if not slot.started:
                 slot.started = True
