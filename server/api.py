@@ -107,11 +107,16 @@ def score() -> Any:
     ratings = store.ratings_of(profile, ids)
     vectors = store.embeddings_for(ids)  # one query; never waits for the encoder
     get_embeddings().enqueue([paper_id for paper_id in ids if paper_id not in vectors])
-    model = get_models().current(store, profile, get_embeddings().embedded) if state["ready"] else None
-    # Scores are final once every paper of this page and every rated paper has its vector: until
-    # then the model itself still changes as vectors arrive (it refits on them), so a card that had
-    # its own vector early would otherwise keep a stale score that is never asked for again.
-    final = len(vectors) == len(set(ids)) and (model is None or model.embedded_labels >= model.n_labels)
+    generation = get_embeddings().embedded
+    models = get_models()
+    model = models.current(store, profile, generation) if state["ready"] else None
+    # Scores are final once every paper of this page and every rated paper has its vector and the
+    # corpus features need no refit for the vectors that arrived: until then the model itself still
+    # changes, and a card marked final early would keep a stale score that is never asked for again.
+    final = len(vectors) == len(set(ids)) and (
+        model is None
+        or (model.embedded_labels >= model.n_labels and models.settled(store, profile, model, generation))
+    )
     scores: list[dict[str, Any]] = []
     if model is not None and papers:
         probabilities, reasons = score_with(model, papers, vectors)

@@ -79,6 +79,9 @@ class _ProfileSlot:
     # (revision, vectors generation) at which the rated papers' vectors were last counted, and the count
     labels_counted_at: tuple[int, int] | None = None
     embedded_labels: int = 0
+    # (vectors generation, corpus features) at which the corpus was last found settled or not
+    settled_at: tuple[int, int] | None = None
+    settled: bool = False
 
 
 class ModelSaver:
@@ -205,6 +208,23 @@ class ProfileModels:
                 return model
             slot.model = self._fit(store, profile, revision, slot)
             return slot.model
+
+    def settled(self, store: Store, profile: str, model: FittedModel, vectors_generation: int) -> bool:
+        """Whether `model` is the one the profile's ratings, corpus and vectors call for and will stay
+        so: it was fitted on the current corpus features, and no refit of those runs or is due.
+
+        The corpus is counted again only when the worker has written vectors or the features
+        changed since the last count; a due refit is started at once, not at the next growth check."""
+        slot = self._slot(profile)
+        if slot.refreshing or slot.corpus is None or model.corpus is not slot.corpus:
+            return False
+        key = (vectors_generation, id(slot.corpus))
+        if slot.settled_at != key:
+            size, embedded = store.corpus_counts(profile)
+            slot.settled, slot.settled_at = not slot.corpus.outgrown_by(size, embedded), key
+            if not slot.settled:
+                slot.corpus_checked_at = float("-inf")  # the next request's model check refits them
+        return slot.settled
 
     def _load_saved(self, profile: str) -> FittedModel | None:
         """The model saved by an earlier run (its corpus features stay useful even when its
