@@ -27,7 +27,7 @@ import pandas as pd
 
 from model.embedding import DIMENSIONS, ENCODER_NAME, ENCODER_VERSION, SentenceEncoder
 from training.live_server import start_server
-from training.results import write_section
+from training.results import publish
 from training.shared_data import hf_trending_papers, shared_data_dir
 
 SEED = 0
@@ -151,9 +151,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{ENCODER_NAME} {ENCODER_VERSION}).\n\n{table}\n\nThe extension shows the first marks at once "
               "and asks again for provisional scores after 1, 2, 4, 8 and then every 15 s, so a reader sees "
               "the final marks at the first re-ask after the last paper is embedded.")
-    print(report)
-    if not args.no_write:
-        write_section("bench_embedding", report)
+    publish("bench_embedding", report, write=not args.no_write)
     return 0
 
 

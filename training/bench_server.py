@@ -32,7 +32,7 @@ from server.store import Store, current_encoder_key  # noqa: E402
 from server.validation import check_paper  # noqa: E402
 from training.embedding_cache import dataset_embeddings  # noqa: E402
 from training.live_server import LiveServer, start_server  # noqa: E402
-from training.results import write_section  # noqa: E402
+from training.results import publish  # noqa: E402
 from training.shared_data import hf_trending_papers, shared_data_dir  # noqa: E402
 
 STORED_PAPERS = 20_000
@@ -259,9 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "feedback→rescore < 100 ms at 1,000 ratings; RSS < 200 MB (with the encoder loaded);\n"
         f" model: refit < 200 ms at 1,000 ratings, {SCORED_PAPERS} papers scored < 20 ms."
     )
-    print(report)
-    if not args.no_write:
-        write_section("bench_server", report)
+    publish("bench_server", report, write=not args.no_write)
     return 0
 
 
