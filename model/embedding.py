@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -56,17 +55,8 @@ def embedding_text(title: str, abstract: str) -> str:
     return f"{title}{joiner}{abstract}"
 
 
-@dataclass(frozen=True)
-class EncoderInfo:
-    name: str = ENCODER_NAME
-    version: str = ENCODER_VERSION
-    dimensions: int = DIMENSIONS
-
-
 class SentenceEncoder:
     """Batched, deterministic embedding of papers; `threads` is fixed for the session's life."""
-
-    info = EncoderInfo()
 
     def __init__(self, threads: int = 1) -> None:
         import onnxruntime as ort

@@ -1,10 +1,9 @@
 """Papers' sentence embeddings as a matrix: the optional `embedding` column of a papers frame.
 
 A frame may carry an `embedding` column whose entries are vectors (float32, DIMENSIONS long, as
-model/embedding.py makes them) or None for a paper not embedded yet. Missing vectors are filled
-with a given fill vector (the corpus mean: the expectation of the unknown part), and a mask says
-which rows had their own: those are the papers whose score is final, not provisional. An all-zero
-vector (what the encoder gives an empty text) counts as none.
+model/embedding.py makes them) or None for a paper not embedded yet. A mask says which rows have
+their own vector; the classifier gives the others none (zero after centring: the expectation of the
+unknown part). An all-zero vector (what the encoder gives an empty text) counts as none.
 """
 
 from __future__ import annotations
@@ -43,15 +42,3 @@ def embedding_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     matrix[index] = rows[nonzero]
     present[index] = True
     return matrix, present
-
-
-def filled_embeddings(frame: pd.DataFrame, fill: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows with missing vectors replaced by `fill`, and the mask of rows that had their own."""
-    matrix, present = embedding_rows(frame)
-    matrix[~present] = fill
-    return matrix, present
-
-
-def has_embeddings(frame: pd.DataFrame) -> np.ndarray:
-    """Mask of the rows that carry their own vector (False for every row without the column)."""
-    return embedding_rows(frame)[1]
