@@ -91,17 +91,18 @@ def paper_texts(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return titles, abstracts
 
 
-def fingerprint(frame: pd.DataFrame) -> str:
-    """A content hash of a papers frame (titles and abstracts, in order)."""
+def fingerprint(frame: pd.DataFrame, vectors: tuple[np.ndarray, np.ndarray] | None = None) -> str:
+    """A content hash of a papers frame (titles, abstracts and any vectors, in order); `vectors` is
+    the frame's embedding_rows when the caller has them already."""
     titles, abstracts = paper_texts(frame)
     texts = pd.DataFrame({"title": titles, "abstract": abstracts})
     hashes = pd.util.hash_pandas_object(texts, index=False).to_numpy()
     digest = hashlib.blake2b(hashes.tobytes(), digest_size=16)
     digest.update(str(len(titles)).encode())
-    vectors, present = embedding_rows(frame)
+    matrix, present = vectors if vectors is not None else embedding_rows(frame)
     if present.any():  # the same texts with (more) vectors are another corpus
         digest.update(np.packbits(present).tobytes())
-        digest.update(vectors.sum(axis=0).tobytes())
+        digest.update(matrix.sum(axis=0).tobytes())
     return digest.hexdigest()
 
 
@@ -394,5 +395,5 @@ def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: f
         if key not in position or (present[i] and not present[position[key]]):
             position[key] = i
     order = np.array([position[key] for key in keys], dtype=int)
-    return PreparedCorpus(terms, latent, neighbours, encoded, keys, fingerprint(corpus),
+    return PreparedCorpus(terms, latent, neighbours, encoded, keys, fingerprint(corpus, (vectors, present)),
                           vectors[order] if len(keys) else None, present[order] if len(keys) else None)

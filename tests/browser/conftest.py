@@ -18,6 +18,7 @@ from tests.browser.harness import (
     PapersieveServer,
     build_extension,
     in_ci,
+    running_server,
 )
 
 _profile_numbers = itertools.count(1)
@@ -39,9 +40,8 @@ def extension_dir(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PapersieveServer]:
-    running = PapersieveServer(tmp_path_factory.mktemp("papersieve-data")).start()
-    yield running
-    running.stop()
+    with running_server(tmp_path_factory.mktemp("papersieve-data")) as running:
+        yield running
 
 
 @pytest.fixture(scope="package")

@@ -16,7 +16,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -142,6 +143,16 @@ class PapersieveServer:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+
+@contextmanager
+def running_server(data_dir: Path) -> Iterator[PapersieveServer]:
+    """A real `papersieve serve` on `data_dir` for the duration of the block, stopped even on errors."""
+    server = PapersieveServer(data_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def paper_json(paper: Any, site: str = "https://arxiv.org/abs/") -> dict[str, str]:

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.browser import page_state as ps
-from tests.browser.harness import SCREENSHOT_DIR, PapersieveServer, paper_json
+from tests.browser.harness import SCREENSHOT_DIR, PapersieveServer, paper_json, running_server
 from tests.sites import snapshots as s
 
 HF_TRENDING_URL = "https://huggingface.co/papers/trending"
@@ -89,9 +89,8 @@ class FirstPage:
 @pytest.fixture(scope="module")
 def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PapersieveServer]:
     """A server of its own: the package's server has embedded these papers for earlier tests."""
-    running = PapersieveServer(tmp_path_factory.mktemp("papersieve-first-page")).start()
-    yield running
-    running.stop()
+    with running_server(tmp_path_factory.mktemp("papersieve-first-page")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
