@@ -27,7 +27,7 @@ export default [
     },
   },
   {
-    files: ["src/content.js", "src/adapters/**/*.js"],
+    files: ["src/content/**/*.js", "src/adapters/**/*.js"],
     languageOptions: { sourceType: "script" },
   },
   {

@@ -1,7 +1,8 @@
 // Builds both browsers' packages from the one source:
 //   dist/chromium/ + dist/papersieve-chromium.zip  (manifest.json as written: service worker, key)
 //   dist/firefox/  + dist/papersieve-firefox.zip   (background.scripts, gecko id, no key)
-// Checks first that every file the manifest names exists and every adapter is loaded.
+// Checks first that every file the manifest names exists and every adapter and content module is
+// loaded, in order (adapters, then src/content/ with main.js last).
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,8 +58,19 @@ function checkManifest(manifest) {
     .map((name) => `src/adapters/${name}`);
   const unloaded = adapters.filter((path) => !loaded.has(path));
   if (unloaded.length > 0) throw new Error(`adapters not in manifest.json content_scripts: ${unloaded.join(", ")}`);
+  // The content script's modules (src/content/*.js) share globalThis.papersieve: all are loaded,
+  // after every adapter, and main.js (the entry point) last.
   const content = manifest.content_scripts[0].js;
-  if (content[content.length - 1] !== "src/content.js") throw new Error("src/content.js must load after the adapters");
+  const modules = readdirSync(join(ROOT, "src/content"))
+    .filter((name) => name.endsWith(".js"))
+    .map((name) => `src/content/${name}`);
+  const notLoaded = modules.filter((path) => !content.includes(path));
+  if (notLoaded.length > 0) throw new Error(`content modules not in manifest.json content_scripts: ${notLoaded.join(", ")}`);
+  const firstModule = Math.min(...modules.map((path) => content.indexOf(path)));
+  if (adapters.some((path) => content.indexOf(path) > firstModule)) {
+    throw new Error("the adapters must load before the src/content/ modules");
+  }
+  if (content[content.length - 1] !== "src/content/main.js") throw new Error("src/content/main.js must load last");
 }
 
 function writePackage(name, manifest) {

@@ -1,0 +1,32 @@
+// Pure decisions about one card: is its score usable, is it provisional, and which mark it gets
+// (high / dim / hide / plain) for the reader's thresholds. No DOM, no globals: every input is an
+// argument. Content scripts load this as a classic script (globalThis.papersieve.decide); node's
+// test runner imports the same file (extension/tests/content-text.test.mjs).
+(() => {
+  "use strict";
+  const ns = (globalThis.papersieve ||= {});
+
+  /** The server ranks (meta.ready) and this card's entry has a numeric score. */
+  function isScored(entry, meta) {
+    return Boolean(meta && meta.ready && entry && typeof entry.score === "number");
+  }
+
+  /** A term-only estimate: the server has not computed this paper's sentence embedding yet. */
+  function isProvisional(entry, meta) {
+    return isScored(entry, meta) && entry.provisional === true;
+  }
+
+  /**
+   * The card's mark: "high" at or above highlightAbove; below dimBelow the reader's mode ("dim" or
+   * "hide"; nothing in "highlight" mode); else, and for unscored cards, "plain".
+   */
+  function verdictFor(entry, meta, display) {
+    if (!isScored(entry, meta)) return "plain";
+    const { highlightAbove, dimBelow, mode } = display;
+    if (entry.score >= highlightAbove) return "high";
+    if (entry.score < dimBelow && mode !== "highlight") return mode;
+    return "plain";
+  }
+
+  ns.decide = Object.freeze({ isScored, isProvisional, verdictFor });
+})();
