@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applySettingsUpdate, DEFAULT_SETTINGS, normalizeServerUrl, siteKeyForHost } from "../src/shared/settings.js";
+import {
+  applySettingsUpdate,
+  DEFAULT_SETTINGS,
+  migrateSettings,
+  normalizeServerUrl,
+  SETTINGS_VERSION,
+  siteKeyForHost,
+} from "../src/shared/settings.js";
 import { cleanPapers, cleanScoreEntry } from "../src/background/papers.js";
 
 test("only this machine's server is accepted", () => {
@@ -66,4 +73,58 @@ test("words_share is kept only as a number between 0 and 1", () => {
   for (const words_share of [1.5, -0.1, "0.4", null, Number.NaN]) {
     assert.equal("wordsShare" in cleanScoreEntry({ ...base, words_share }), false, String(words_share));
   }
+});
+
+test("settings stored without a version (papersieve 0.1.0) migrate to the current shape, values kept", () => {
+  const v0 = {
+    serverUrl: "http://localhost:9000",
+    token: "abc123",
+    profile: "reading-group",
+    highlightAbove: 0.7,
+    dimBelow: 0.3,
+    mode: "hide",
+    pausedSites: { "arxiv.org": true },
+  };
+  const migrated = migrateSettings(v0);
+  assert.deepEqual(migrated, { ...v0, version: SETTINGS_VERSION });
+  assert.deepEqual(Object.keys(migrated).sort(), Object.keys(DEFAULT_SETTINGS).sort());
+  assert.deepEqual(migrateSettings(migrated), migrated); // current settings pass unchanged
+  assert.deepEqual(migrateSettings(structuredClone(v0)), migrated); // deterministic
+  assert.equal(SETTINGS_VERSION, 1);
+  assert.equal(DEFAULT_SETTINGS.version, SETTINGS_VERSION);
+});
+
+test("missing, partial or damaged stored settings migrate field by field over the defaults", () => {
+  for (const nothing of [undefined, null, "settings", 7, [], [{ token: "x" }]]) {
+    assert.deepEqual(migrateSettings(nothing), DEFAULT_SETTINGS, String(nothing));
+  }
+  assert.deepEqual(migrateSettings({ token: "t0k" }), { ...DEFAULT_SETTINGS, token: "t0k" });
+  // The harness and older builds may leave out the display fields: those take the defaults.
+  assert.deepEqual(migrateSettings({ profile: "p", highlightAbove: 0.5 }), {
+    ...DEFAULT_SETTINGS,
+    profile: "p",
+    highlightAbove: 0.5,
+  });
+  const damaged = migrateSettings({
+    serverUrl: "http://example.com:8417", // not loopback
+    token: null,
+    profile: "",
+    highlightAbove: 0.2,
+    dimBelow: 0.4, // above the highlight threshold: both thresholds default
+    mode: "explode",
+    pausedSites: { "arxiv.org": "yes", "huggingface.co": true },
+    extra: "dropped",
+    version: "1",
+  });
+  assert.deepEqual(damaged, { ...DEFAULT_SETTINGS, pausedSites: { "huggingface.co": true } });
+  assert.equal(migrateSettings({ highlightAbove: "0.5" }).highlightAbove, DEFAULT_SETTINGS.highlightAbove);
+  assert.equal(migrateSettings({ highlightAbove: 3, dimBelow: 0.5 }).highlightAbove, 1); // clamped as on save
+});
+
+test("settings from a newer version are read as the current one; saved settings carry the version", () => {
+  const newer = migrateSettings({ version: SETTINGS_VERSION + 1, profile: "p", futureField: [1] });
+  assert.deepEqual(newer, { ...DEFAULT_SETTINGS, profile: "p" });
+  const { settings } = applySettingsUpdate({ token: "abc" }, { mode: "hide", version: 99 });
+  assert.equal(settings.version, SETTINGS_VERSION);
+  assert.equal(settings.token, "abc");
 });

@@ -3,13 +3,14 @@
 //   storage.local   settings, ratingsVersion, feedbackOutbox (ratings not yet on the server)
 //   storage.session scoreCache (scores for the current server/profile/ratings version), connection
 
-import { DEFAULT_SETTINGS } from "../shared/settings.js";
+import { migrateSettings } from "../shared/settings.js";
 
 const ext = globalThis.browser ?? globalThis.chrome;
 
+/** The stored settings in the current shape (migrated on read; written back on the next save). */
 export async function loadSettings() {
   const { settings } = await ext.storage.local.get("settings");
-  return { ...DEFAULT_SETTINGS, ...(settings || {}) };
+  return migrateSettings(settings);
 }
 
 export async function saveSettings(settings) {

@@ -1,5 +1,6 @@
-// Reader settings: defaults, validation and the loopback rule for the server URL.
-// Pure functions only; storage access lives in background/storage.js.
+// Reader settings: defaults, validation, the loopback rule for the server URL, and the schema
+// version with the migration of older stored settings. Pure functions only; storage access lives
+// in background/storage.js (which migrates whatever it reads).
 
 export const SUPPORTED_SITES = Object.freeze([
   { host: "huggingface.co", label: "Hugging Face papers (daily, weekly, monthly, trending)" },
@@ -8,7 +9,11 @@ export const SUPPORTED_SITES = Object.freeze([
 
 export const MODES = Object.freeze(["highlight", "dim", "hide"]);
 
+/** The settings' schema version: stored with them, raised with each change of their shape. */
+export const SETTINGS_VERSION = 1;
+
 export const DEFAULT_SETTINGS = Object.freeze({
+  version: SETTINGS_VERSION,
   serverUrl: "http://127.0.0.1:8417",
   token: "",
   profile: "default",
@@ -43,7 +48,7 @@ const clampUnit = (value) => Math.min(1, Math.max(0, Number(value)));
 
 /** Merge a partial update into settings; returns {settings} or {error} with the first problem. */
 export function applySettingsUpdate(current, update) {
-  const next = { ...DEFAULT_SETTINGS, ...current };
+  const next = { ...DEFAULT_SETTINGS, ...current, version: SETTINGS_VERSION };
   if ("serverUrl" in update) {
     const url = normalizeServerUrl(update.serverUrl);
     if (url.error) return { error: url.error };
@@ -87,4 +92,54 @@ export function siteKeyForHost(host) {
   const name = String(host || "").toLowerCase();
   const site = SUPPORTED_SITES.find((s) => name === s.host || name.endsWith(`.${s.host}`));
   return site ? site.host : name;
+}
+
+// One step per schema version: MIGRATIONS[n] turns a version-n object into a version-(n + 1) one.
+// Version 0 is any object stored without a version (papersieve 0.1.0): it has version 1's fields.
+const MIGRATIONS = Object.freeze({
+  0: (stored) => ({ ...stored, version: 1 }),
+});
+
+const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+// Each stored field's type; the two thresholds are checked together (dimBelow < highlightAbove).
+const FIELD_GROUPS = Object.freeze([
+  { serverUrl: "string" },
+  { token: "string" },
+  { profile: "string" },
+  { highlightAbove: "number", dimBelow: "number" },
+  { mode: "string" },
+  { pausedSites: "object" },
+]);
+
+const hasType = (value, type) => (type === "object" ? isPlainObject(value) : typeof value === type);
+
+/** Stored fields that pass applySettingsUpdate's checks, over the defaults; unknown fields dropped. */
+function currentShape(stored) {
+  let settings = { ...DEFAULT_SETTINGS };
+  for (const group of FIELD_GROUPS) {
+    const keys = Object.keys(group).filter((key) => key in stored);
+    if (keys.length === 0 || !keys.every((key) => hasType(stored[key], group[key]))) continue;
+    const result = applySettingsUpdate(settings, Object.fromEntries(keys.map((key) => [key, stored[key]])));
+    if (result.settings) settings = result.settings; // an invalid value keeps its default
+  }
+  return settings;
+}
+
+/**
+ * Whatever chrome.storage holds under "settings" (any version, or anything else) as settings of
+ * the current shape and SETTINGS_VERSION. Deterministic: older versions go through MIGRATIONS
+ * step by step; then every field is checked as an update would be (an invalid value, or a
+ * threshold pair out of order, falls back to the defaults) and unknown fields are dropped. An
+ * object from a newer version is read as the current one.
+ */
+export function migrateSettings(stored) {
+  let settings = isPlainObject(stored) ? { ...stored } : {};
+  const stated = settings.version;
+  let version = Number.isInteger(stated) && stated >= 0 ? Math.min(stated, SETTINGS_VERSION) : 0;
+  while (version < SETTINGS_VERSION) {
+    settings = MIGRATIONS[version](settings);
+    version += 1;
+  }
+  return currentShape(settings);
 }
