@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -9,7 +11,7 @@ from model.features import PreparedCorpus
 
 
 def explain_rows(rows: sp.csr_matrix, contributions: np.ndarray, features: PreparedCorpus,
-                 top_k: int) -> list[dict[str, list[str]]]:
+                 top_k: int) -> list[dict[str, Any]]:
     """For each row: its readable terms with the largest positive / negative contributions.
 
     `contributions` is aligned with rows.data: the share of the score of each stored term."""

@@ -276,12 +276,15 @@ class PreparedCorpus:
         sample of corpus papers, with their vectors, on which a fit measures how its decision values
         spread over the papers a reader sees (the calibration's unit)."""
         self.n_embedded = 0 if embedded is None else int(embedded.sum())
-        self.embedding_mean = embeddings[embedded].mean(axis=0) if self.n_embedded else None
+        self.embedding_mean: np.ndarray | None = None
+        if self.n_embedded:
+            assert embeddings is not None and embedded is not None  # n_embedded counts embedded rows
+            self.embedding_mean = embeddings[embedded].mean(axis=0)
         rng = np.random.default_rng(SEED)
         chosen = np.sort(rng.permutation(len(keys))[:CALIBRATION_SAMPLE_SIZE])
         self.sample_frame = pd.DataFrame({"title": [keys[i][0] for i in chosen],
                                           "abstract": [keys[i][1] for i in chosen]})
-        if self.n_embedded:
+        if embeddings is not None and embedded is not None and self.n_embedded:
             sample = embeddings[chosen].astype(np.float32)
             self.sample_frame["embedding"] = [row if embedded[i] else None
                                               for row, i in zip(sample, chosen, strict=True)]
@@ -330,8 +333,8 @@ class PreparedCorpus:
                                 [abstracts[i] for i in missing])
             with self._lock:
                 for position, i in enumerate(missing):
-                    entries[i] = self._entry(fresh, position)
-                    self._cache[keys[i]] = entries[i]
+                    entries[i] = fresh_entry = self._entry(fresh, position)
+                    self._cache[keys[i]] = fresh_entry
                 while len(self._cache) > _ROW_CACHE_SIZE:
                     self._cache.popitem(last=False)
         return self._stack(entries)
@@ -389,7 +392,7 @@ def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: f
     neighbours = fit_neighbour_index(rows) if expand else None
     encoded = expand_rows(rows, latent, neighbours)
     vectors, present = embedding_rows(corpus)
-    position = {}
+    position: dict[tuple[str, str], int] = {}
     # each distinct paper's first row that has a vector (else its first row)
     for i, key in enumerate(zip(titles, abstracts, strict=True)):
         if key not in position or (present[i] and not present[position[key]]):

@@ -11,6 +11,7 @@ plus the dense block, whatever the corpus vocabulary size.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,7 +46,7 @@ def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray
     offset = terms @ term_prior + dense @ dense_prior
     signs = np.where(y == 1, 1.0, -1.0)
     n_sparse, n_dense = len(columns), dense.shape[1]
-    cache: dict[str, object] = {}
+    cache: dict[str, Any] = {}
 
     def scores(params: np.ndarray) -> np.ndarray:
         return X @ params[:n_sparse] + dense @ params[n_sparse:-1] + params[-1]

@@ -87,7 +87,7 @@ def _text(limit: int, what: str) -> dict[str, Any]:
     }
 
 
-PAPER_IN = {
+PAPER_IN: dict[str, Any] = {
     "type": "object",
     "required": ["id"],
     "properties": {
@@ -118,7 +118,7 @@ READINESS = {
     "required": ["ready", "labels", "needed"],
     "properties": READINESS_PROPERTIES,
 }
-PAPER_OUT = {
+PAPER_OUT: dict[str, Any] = {
     "type": "object",
     "required": ["id", "title", "abstract", "url"],
     "properties": {name: {"type": "string"} for name in ("id", "title", "abstract", "url")},
@@ -151,7 +151,7 @@ RATING_RECORD_OUT = {
     "required": ["id", "title", "abstract", "url", "rating", "rated_at"],
     "properties": {**PAPER_OUT["properties"], "rating": RATING, "rated_at": {"type": "string"}},
 }
-PROFILE_SUMMARY = {
+PROFILE_SUMMARY: dict[str, Any] = {
     "type": "object",
     "required": ["name", "labels", "papers_seen", "created_at"],
     "properties": {

@@ -77,6 +77,9 @@ class Paper:
     abstract: str = ""
     url: str = ""
 
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "abstract": self.abstract, "url": self.url}
+
 
 @dataclass(frozen=True)
 class RatedPaper:
@@ -89,6 +92,12 @@ class RatedPaper:
 class LabelCounts:
     up: int
     down: int
+
+    @property
+    def needed(self) -> int:
+        """How many kinds of rating the profile still lacks before it can be scored (a model needs
+        one 👍 and one 👎)."""
+        return int(self.up == 0) + int(self.down == 0)
 
     def as_dict(self) -> dict[str, int]:
         return {"up": self.up, "down": self.down}
@@ -173,7 +182,7 @@ class Store:
         encoder's module costs a second that commands which never read vectors don't pay)."""
         if self._encoder is _DEFAULT:
             self._encoder = current_encoder_key()
-        return self._encoder  # type: ignore[return-value]
+        return self._encoder
 
     @classmethod
     def open(
@@ -245,7 +254,9 @@ class Store:
     def is_current_file(self) -> bool:
         """Whether the database file this connection has open is still the one at its path (not
         deleted, or replaced by a restored copy): a long-lived connection reopens when it is not."""
-        return self._file_id is None or _file_id(self.data_dir / DATABASE_NAME) == self._file_id
+        if self._file_id is None or self.data_dir is None:
+            return True
+        return _file_id(self.data_dir / DATABASE_NAME) == self._file_id
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
