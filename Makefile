@@ -12,8 +12,13 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed-test extension chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-test
+# Each check on its own line (make stops at the first that fails): ruff's rules, ruff's format,
+# mypy on model/ and server/ ([tool.mypy] in pyproject.toml), the extension's ESLint + web-ext lint.
+lint: $(VENV)/.installed-test extension
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd extension && npm run --silent lint
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
