@@ -96,6 +96,13 @@ def check_data_dir_for_serving(data_dir: Path) -> ServerLock:
         raise CommandError(str(error)) from None
     except OSError as error:
         raise CommandError(f"cannot lock the data directory {data_dir}: {error.strerror or error}") from None
+    if lock.previous_holder is not None:
+        print(
+            f"papersieve serve: the last server on {data_dir} (pid {lock.previous_holder}) ended "
+            "without stopping (killed or crashed): its lock is free, taking over",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         for change in tighten_permissions(data_dir, token_path(data_dir)):
             print(f"papersieve serve: {change}", file=sys.stderr, flush=True)

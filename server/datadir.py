@@ -6,6 +6,7 @@ serves again as soon as it is usable: nothing here is cached."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -105,11 +106,15 @@ class DataDirBusy(Exception):
 
 class ServerLock:
     """An exclusive `flock` on `<data dir>/papersieve.lock`, which holds the owner's pid. The kernel
-    releases it when the process ends, however it ends (kill -9 included)."""
+    releases it when the process ends, however it ends (kill -9 included).
+
+    `release` empties the file, so a pid found in a lock that is free names a server that ended
+    without stopping (killed or crashed): `previous_holder` after `acquire`."""
 
     def __init__(self, data_dir: Path | str) -> None:
         self.path = Path(data_dir) / LOCK_FILE
         self._descriptor: int | None = None
+        self.previous_holder: str | None = None
 
     def acquire(self) -> ServerLock:
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
@@ -125,6 +130,8 @@ class ServerLock:
         except BaseException:
             os.close(descriptor)
             raise
+        left = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
+        self.previous_holder = left or None
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
         self._descriptor = descriptor
@@ -132,6 +139,10 @@ class ServerLock:
 
     def release(self) -> None:
         if self._descriptor is not None:
+            # A clean stop leaves no pid behind (on a read-only or full disk the next start just
+            # says it took over).
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._descriptor, 0)
             os.close(self._descriptor)  # closing the only descriptor drops the flock
             self._descriptor = None
 
@@ -144,8 +155,10 @@ def tighten_permissions(data_dir: Path | str, token_file: Path | str) -> list[st
     return a sentence for each change (empty when nothing needed changing). Raises OSError when a
     too-open mode cannot be changed (e.g. the file belongs to someone else)."""
     changes = []
-    for path, mode, what in ((Path(data_dir), PRIVATE_DIR_MODE, "data directory"),
-                             (Path(token_file), PRIVATE_FILE_MODE, "token file")):
+    for path, mode, what in (
+        (Path(data_dir), PRIVATE_DIR_MODE, "data directory"),
+        (Path(token_file), PRIVATE_FILE_MODE, "token file"),
+    ):
         try:
             current = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
