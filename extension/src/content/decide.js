@@ -1,7 +1,7 @@
 // Pure decisions about one card: is its score usable, is it provisional, and which mark it gets
 // (high / dim / hide / plain) for the reader's thresholds. No DOM, no globals: every input is an
 // argument. Content scripts load this as a classic script (globalThis.papersieve.decide); node's
-// test runner imports the same file (extension/tests/content-text.test.mjs).
+// test runner imports the same file (extension/tests/content.test.mjs).
 (() => {
   "use strict";
   const ns = (globalThis.papersieve ||= {});

@@ -3,7 +3,7 @@
 // slow or away) is retried for as long as it takes; provisional scores (the server is still
 // computing those papers' sentence embeddings) are asked for again during one refining round of
 // refineForMs at most, and cards that turn provisional for the first time start a new round from
-// the shortest delay. Pure (no timers, no DOM): papersieve.scoring owns the timer and applies it.
+// the shortest delay. Pure (no timers, no DOM): papersieve.createScoring owns the timer and applies it.
 (() => {
   "use strict";
   const ns = (globalThis.papersieve ||= {});

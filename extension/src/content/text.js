@@ -1,6 +1,6 @@
 // Every word papersieve puts on a digest page: badge text and label, the tooltip's reasons, the
 // page summary's line and its notices. Pure functions of their arguments (no DOM, no globals), so
-// node's test runner checks them (extension/tests/content-text.test.mjs). Uses papersieve.decide.
+// node's test runner checks them (extension/tests/content.test.mjs). Uses papersieve.decide.
 (() => {
   "use strict";
   const ns = (globalThis.papersieve ||= {});
