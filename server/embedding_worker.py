@@ -1,5 +1,6 @@
-"""The background embedding worker: one daemon thread that owns the sentence encoder and writes each
-paper's vector to the store, so that no request ever waits for the transformer.
+"""The background embedding worker: one daemon thread that owns the sentence encoder (run in a child
+process, server/encoder_process.py) and writes each paper's vector to the store, so that no request
+ever waits for the transformer.
 
 What it embeds, in order:
 1. papers of the pages being scored right now (`enqueue`, newest request first, in page order);
@@ -37,10 +38,11 @@ DATA_DIR_RETRY_SECONDS = 5.0  # while the data directory is read-only, gone or f
 
 
 def load_encoder(threads: int) -> Any:
-    """The process's shared encoder with `threads` intra-op threads (raises when it can't load)."""
-    from model.embedding import shared_encoder
+    """The encoder with `threads` intra-op threads, in its own process (raises when it can't load):
+    onnxruntime and the model stay out of the server's memory."""
+    from server.encoder_process import EncoderProcess
 
-    return shared_encoder(threads)
+    return EncoderProcess(threads)
 
 
 class EmbeddingWorker:
@@ -204,6 +206,9 @@ class EmbeddingWorker:
             self._loaded = False
             self.error = f"{type(error).__name__}: {error}"
         finally:
+            close = getattr(self._encoder, "close", None)
+            if close is not None:  # the encoder's child process
+                close()
             self.state = "unavailable" if self.error else "stopped"
             with self._changed:
                 self._idle = False
@@ -233,8 +238,10 @@ class EmbeddingWorker:
                 if self._stopping:
                     return None
                 if self._urgent:
-                    ids = [self._urgent.popitem(last=False)[0] for _ in range(min(self.batch_size,
-                                                                                    len(self._urgent)))]
+                    ids = [
+                        self._urgent.popitem(last=False)[0]
+                        for _ in range(min(self.batch_size, len(self._urgent)))
+                    ]
                 elif self._backlog:
                     ids, self._backlog[:] = self._backlog[: self.batch_size], self._backlog[self.batch_size :]
                 else:
