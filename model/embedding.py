@@ -80,7 +80,7 @@ class SentenceEncoder:
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         # No memory arena or per-shape memory plans: with them the process kept ~600 MiB more after
-        # embedding a page of abstracts (training/bench_embedding.py), for ~20% more speed.
+        # embedding a page of abstracts (training/bench/embedding.py), for ~20% more speed.
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
         options.log_severity_level = 3

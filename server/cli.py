@@ -278,9 +278,17 @@ def command_export(args: argparse.Namespace) -> int:
 
 
 def run_eval(argv: list[str]) -> int:
-    """`papersieve eval ...`: the evaluation has its own options (training/evaluate.py)."""
-    from training.evaluate import main as evaluate
+    """`papersieve eval ...`: the `papersieve.commands` entry point `eval` (training/evaluate.py),
+    found through the installed package's metadata: server/ never imports training/."""
+    from importlib.metadata import entry_points
 
+    found = entry_points(group="papersieve.commands", name="eval")
+    try:
+        evaluate = next(iter(found)).load()
+    except (StopIteration, ImportError) as error:
+        detail = f" ({error})" if str(error) else ""
+        print(f"papersieve eval: not installed{detail}; run `pip install -e .`", file=sys.stderr)
+        return 1
     return evaluate(argv)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from training.shared_data import hf_trending_papers
+from training.datasets.shared_data import hf_trending_page
 
 
 @pytest.fixture(autouse=True)
@@ -22,4 +22,4 @@ def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 @pytest.fixture(scope="session")
 def hf_papers() -> list[dict[str, str]]:
     """The 104 real papers of a Hugging Face trending page, with stable arXiv-style ids."""
-    return hf_trending_papers()
+    return hf_trending_page()

@@ -7,10 +7,10 @@
 citeulike-a: the digest replay of citeulike-a/README.md (real titles, 200 readers). citeulike-t: the
 digest replay of citeulike-t/README.md over every eligible reader (--users 200 is the README's
 draw) on "random" pages (exactly the reference protocol) and on harder "same-field" pages (see
-training/replay_episodes.py), with calibration, learning curves and an active-learning check.
+training/protocols/episodes.py), with calibration, learning curves and an active-learning check.
 expertise-dev: the README's protocol and loss. Everywhere ours runs beside the terms-only model
 (ours without sentence embeddings), TF-IDF Rocchio and embedding Rocchio, with paired intervals;
-the datasets' sentence embeddings are computed once and cached (training/embedding_cache.py).
+the datasets' sentence embeddings are computed once and cached (training/datasets/embedding_cache.py).
 """
 
 from __future__ import annotations
@@ -28,13 +28,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.active_learning import METRICS as AL_METRICS
-from training.active_learning import active_learning_markdown, active_learning_summary, run_active_learning
-from training.calibration import calibration_markdown, plot_reliability
-from training.citeulike import CiteULike, citeulike_dir, load_citeulike, with_embeddings
-from training.citeulike_a import MIN_LIBRARY as CITEULIKE_A_MIN_LIBRARY
-from training.citeulike_a import citeulike_a_dir, load_citeulike_a
-from training.citeulike_replay import (
+from training.datasets.citeulike import CiteULike, citeulike_dir, load_citeulike, with_embeddings
+from training.datasets.citeulike_a import MIN_LIBRARY as CITEULIKE_A_MIN_LIBRARY
+from training.datasets.citeulike_a import citeulike_a_dir, load_citeulike_a
+from training.protocols.active_learning import METRICS as AL_METRICS
+from training.protocols.active_learning import PROTOCOL as AL_PROTOCOL
+from training.protocols.active_learning import (
+    active_learning_markdown,
+    active_learning_summary,
+    run_active_learning,
+)
+from training.protocols.calibration import calibration_markdown, plot_reliability
+from training.protocols.citeulike_replay import (
     VariantResult,
     headline_markdown,
     our_classifier,
@@ -42,7 +47,8 @@ from training.citeulike_replay import (
     run_variant,
     variant_markdown,
 )
-from training.expertise import (
+from training.protocols.episodes import NEIGHBOURHOOD_SIZE, VARIANTS, ReplaySettings
+from training.protocols.expertise import (
     expertise_dir,
     expertise_headline,
     expertise_markdown,
@@ -50,15 +56,14 @@ from training.expertise import (
     load_expertise,
     run_expertise,
 )
-from training.expertise import with_embeddings as expertise_with_embeddings
-from training.figures import PlotsUnavailable
-from training.learning_curves import plot_active_learning, plot_learning_curves
-from training.profile_cv import NotEnoughLabels, cross_validate, profile_report, read_profile
-from training.reference_check import compare_with_reference
-from training.replay_episodes import NEIGHBOURHOOD_SIZE, VARIANTS, ReplaySettings
-from training.results import RESULTS_PATH, write_section
-from training.scorers import DEFAULT_CLASSIFIER, OURS
-from training.summary_tables import metric_table
+from training.protocols.expertise import with_embeddings as expertise_with_embeddings
+from training.protocols.learning_curves import plot_active_learning, plot_learning_curves
+from training.protocols.profile_cv import NotEnoughLabels, cross_validate, profile_report, read_profile
+from training.protocols.reference_check import compare_with_reference
+from training.protocols.scorers import DEFAULT_CLASSIFIER, OURS
+from training.protocols.summary_tables import metric_table
+from training.reports.figures import PlotsUnavailable
+from training.reports.results import RESULTS_PATH, write_section
 
 PLOTS_DIR = Path(__file__).resolve().parent / "plots"
 REFERENCE_SETTINGS = ReplaySettings()
@@ -78,7 +83,7 @@ PAGE_DESCRIPTIONS = {
                   "rows; dot product, ties to the lower id; near-duplicates of library items, word "
                   "TF-IDF cosine ≥ 0.9, left out); the 40 thumbs-downs come from the same field, "
                   "the users, held-out items and thumbs-ups are the random variant's. Tags build the page "
-                  "only: no method sees them (training/replay_episodes.py).",
+                  "only: no method sees them (training/protocols/episodes.py).",
 }
 
 
@@ -289,12 +294,9 @@ def active_learning_section(data: CiteULike, make: Callable[[], Any], result: Va
     plot = report.plot_path("active-learning.png")
     if plot is not None:
         plot_active_learning(al.results, AL_METRICS, f"citeulike-t random pages, {count} users", plot)
-    from training.active_learning import __doc__ as protocol
-
-    how = protocol.split("\n\n")[1].strip()
     report.highlight(f"**Active learning** ({count} users, citeulike-t random pages):\n\n"
                      + active_learning_summary(al))
-    return (f"{how}\n\n{active_learning_markdown(al)}\n\nRan in {al.seconds:.0f}s."
+    return (f"{AL_PROTOCOL}\n\n{active_learning_markdown(al)}\n\nRan in {al.seconds:.0f}s."
             + report.link(plot, "active learning curves"))
 
 
@@ -304,8 +306,8 @@ def run_expertise_benchmark(args: argparse.Namespace, report: Report) -> None:
     data = expertise_with_embeddings(load_expertise(folder))
     result = run_expertise(data, expertise_scorers(data, args.classifier, args.seed), args.seed,
                            args.expertise_bootstrap, log=report.log)
-    intro = (f"Protocol of expertise-dev/README.md (training/expertise.py); ours = `{args.classifier}`; "
-             f"seed {args.seed}; ran in {time.perf_counter() - start:.0f}s.")
+    intro = (f"Protocol of expertise-dev/README.md (training/protocols/expertise.py); "
+             f"ours = `{args.classifier}`; seed {args.seed}; ran in {time.perf_counter() - start:.0f}s.")
     report.section("expertise-dev", "expertise-dev: ranking researchers' rated papers by expertise",
                    f"{intro}\n\n{expertise_markdown(result)}")
     if OURS in result.costs:

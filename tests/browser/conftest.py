@@ -12,22 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.harness import (
-    ExtensionBrowser,
-    MissingTool,
-    PapersieveServer,
-    build_extension,
-    in_ci,
-    running_server,
-)
+from tests.support import missing_tool
+from training.harness.browser import ExtensionBrowser, MissingTool, build_extension
+from training.harness.server_process import ServerProcess, running_server
 
 _profile_numbers = itertools.count(1)
-
-
-def _missing(error: MissingTool) -> None:
-    if in_ci():
-        pytest.fail(f"{error} (CI=true: browser tests must run)")
-    pytest.skip(str(error))
 
 
 @pytest.fixture(scope="package")
@@ -35,11 +24,11 @@ def extension_dir(tmp_path_factory: pytest.TempPathFactory):
     try:
         return build_extension(tmp_path_factory.mktemp("extension-build"))
     except MissingTool as error:
-        _missing(error)
+        missing_tool(str(error))
 
 
 @pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PapersieveServer]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     with running_server(tmp_path_factory.mktemp("papersieve-data")) as running:
         yield running
 
@@ -54,16 +43,16 @@ def browser(extension_dir, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                 playwright, extension_dir, tmp_path_factory.mktemp("chromium-profile")
             )
         except MissingTool as error:
-            _missing(error)
+            missing_tool(str(error))
         yield launched
         launched.close()
 
 
 @pytest.fixture
-def profile(browser: ExtensionBrowser, server: PapersieveServer) -> Iterator[str]:
+def profile(browser: ExtensionBrowser, server: ServerProcess) -> Iterator[str]:
     """A fresh server profile, active in a freshly reset extension; pages opened are closed after."""
     name = f"test-{next(_profile_numbers)}"
-    status, reply = server.api("POST", "/profiles", {"name": name})
+    status, reply = server.request("POST", "/profiles", {"name": name})
     assert status == 201, reply
     browser.reset(server, name)
     before = set(browser.context.pages)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.browser import page_state as ps
-from tests.browser.harness import paper_json
-from tests.sites import snapshots as s
+from training.datasets.shared_data import paper_json
+from training.harness import page_state as ps
+from training.harness import sites as s
 
 ARXIV_URL = "https://arxiv.org/list/cs.CL/new"
 
@@ -12,7 +12,7 @@ ARXIV_URL = "https://arxiv.org/list/cs.CL/new"
 def seed_ratings(server, profile, papers) -> None:
     """Two ratings of each kind on papers that are not on the page, so the model is ready."""
     for index, paper in enumerate(papers[:4]):
-        status, _ = server.api(
+        status, _ = server.request(
             "POST",
             "/feedback",
             {"profile": profile, "paper": paper_json(paper), "rating": 1 if index % 2 else -1},
@@ -21,7 +21,7 @@ def seed_ratings(server, profile, papers) -> None:
 
 
 def server_ratings(server, profile) -> dict[str, int]:
-    status, reply = server.api("GET", f"/profiles/{profile}/ratings")
+    status, reply = server.request("GET", f"/profiles/{profile}/ratings")
     assert status == 200
     return {r["paper"]["id"]: r["rating"] for r in reply["ratings"]}
 

@@ -21,9 +21,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser import page_state as ps
-from tests.browser.harness import SCREENSHOT_DIR, PapersieveServer, paper_json, running_server
-from tests.sites import snapshots as s
+from tests.support import SCREENSHOT_DIR
+from training.datasets.shared_data import paper_json
+from training.harness import page_state as ps
+from training.harness import sites as s
+from training.harness.server_process import ServerProcess, running_server
 
 HF_TRENDING_URL = "https://huggingface.co/papers/trending"
 LIKED, DISLIKED = 5, 17  # image customisation with diffusion models; a review of continual learning
@@ -87,7 +89,7 @@ class FirstPage:
 
 
 @pytest.fixture(scope="module")
-def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PapersieveServer]:
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """A server of its own: the package's server has embedded these papers for earlier tests."""
     with running_server(tmp_path_factory.mktemp("papersieve-first-page")) as running:
         yield running
@@ -98,7 +100,7 @@ def first_page(browser, fresh_server) -> Iterator[FirstPage]:
     """A new reader on the real page: 👍 on one card, 👎 on another, then the final marks."""
     server = fresh_server
     profile = f"first-page-{next(_runs)}"
-    status, reply = server.api("POST", "/profiles", {"name": profile})
+    status, reply = server.request("POST", "/profiles", {"name": profile})
     assert status == 201, reply
     browser.reset(server, profile)
     browser.storage(USE_DEFAULT_DISPLAY_JS)
@@ -190,7 +192,7 @@ def test_one_up_and_one_down_make_the_first_page_useful(first_page):
 def test_the_final_marks_are_the_servers_current_scores(first_page, fresh_server):
     """What the page shows once nothing is provisional is what the server says about these papers."""
     papers = [paper_json(p, "https://huggingface.co/papers/") for p in first_page.papers]
-    status, reply = fresh_server.api("POST", "/score", {"profile": first_page.profile, "papers": papers})
+    status, reply = fresh_server.request("POST", "/score", {"profile": first_page.profile, "papers": papers})
     assert status == 200 and reply["ready"]
     assert not any(entry["provisional"] for entry in reply["scores"])
     now = {entry["id"]: entry["score"] * 100 for entry in reply["scores"]}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.browser import page_state as ps
-from tests.sites import snapshots as s
+from training.harness import page_state as ps
+from training.harness import sites as s
 
 HF_URL = "https://huggingface.co/papers"
 
@@ -35,7 +35,7 @@ def test_late_cards_and_client_side_navigation_are_scored_once(browser, server, 
         arg=[paper.id for paper in swapped],
     )
     assert [card["id"] for card in ps.cards(page)] == [paper.id for paper in swapped]
-    status, reply = server.api("GET", "/profiles")
+    status, reply = server.request("GET", "/profiles")
     assert status == 200
     mine = next(p for p in reply["profiles"] if p["name"] == profile)
     assert mine["papers_seen"] == len(first) + len(late) + len(swapped)
@@ -59,7 +59,7 @@ def test_hostile_titles_and_abstracts_stay_inert(browser, server, profile):
     assert set(tags) <= {"span", "button", "svg", "path"}
     assert {card["id"] for card in ps.cards(page)} == {paper.id for paper in papers}
     # The rated hostile paper reached the server as the literal text a reader sees.
-    status, reply = server.api("GET", f"/profiles/{profile}/ratings")
+    status, reply = server.request("GET", f"/profiles/{profile}/ratings")
     assert status == 200
     stored = {r["paper"]["id"]: r["paper"] for r in reply["ratings"]}
     assert stored[hostile[0].id]["title"] == hostile[0].title

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tests.browser import page_state as ps
-from tests.browser.harness import SCREENSHOT_DIR, paper_json
-from tests.sites import snapshots as s
+from tests.support import SCREENSHOT_DIR
+from training.datasets.shared_data import paper_json
+from training.harness import page_state as ps
+from training.harness import sites as s
 
 HF_URL = "https://huggingface.co/papers"
 ARXIV_URL = "https://arxiv.org/list/cs.LG/new"
@@ -42,7 +43,7 @@ def test_hugging_face_page_asks_for_ratings_then_ranks(browser, server, profile)
     assert shown[papers[3].id]["down"] and not shown[papers[3].id]["up"]
     assert shown[papers[0].id]["score"] > shown[papers[3].id]["score"]
     assert f"{len(papers)} scored" in ps.summary_text(page)
-    status, reply = server.api("GET", f"/profiles/{profile}/ratings")
+    status, reply = server.request("GET", f"/profiles/{profile}/ratings")
     assert status == 200
     assert {(r["paper"]["id"], r["rating"]) for r in reply["ratings"]} == {
         (papers[0].id, 1),
@@ -68,7 +69,7 @@ def test_arxiv_listing_is_ranked_with_reasons_on_hover_and_focus(browser, server
     liked = [p for p in pool[30:] if "language" in p.abstract.lower()][:8]
     disliked = [p for p in pool[30:] if "image" in p.abstract.lower() and p not in liked][:8]
     for paper, rating in [*((p, 1) for p in liked), *((p, -1) for p in disliked)]:
-        status, _ = server.api(
+        status, _ = server.request(
             "POST", "/feedback", {"profile": profile, "paper": paper_json(paper), "rating": rating}
         )
         assert status == 200

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.browser import page_state as ps
-from tests.sites import snapshots as s
+from training.harness import page_state as ps
+from training.harness import sites as s
 
 HF_URL = "https://huggingface.co/papers"
 
@@ -97,7 +97,7 @@ def test_popup_shows_state_switches_profiles_and_pauses_the_site(browser, server
     popup.locator("#create-form button").click()
     popup.wait_for_function("() => document.querySelector('#profile-select').value === 'reading-group'")
     assert stored_settings(browser)["profile"] == "reading-group"
-    _, reply = server.api("GET", "/profiles")
+    _, reply = server.request("GET", "/profiles")
     assert "reading-group" in {p["name"] for p in reply["profiles"]}
     popup.locator("#profile-select").select_option(profile)
     popup.wait_for_function("() => document.querySelector('#labels').textContent.includes('👍')")

@@ -20,9 +20,9 @@ import json
 import time
 from typing import Any
 
-from tests.browser import page_state as ps
-from tests.browser.harness import paper_json
-from tests.sites import snapshots as s
+from training.datasets.shared_data import paper_json
+from training.harness import page_state as ps
+from training.harness import sites as s
 
 ARXIV_URL = "https://arxiv.org/list/cs.IR/new"
 
@@ -98,7 +98,7 @@ class ProvisionalServer:
 
 def seed_ratings(server, profile, papers) -> None:
     for index, paper in enumerate(papers):
-        status, _ = server.api(
+        status, _ = server.request(
             "POST",
             "/feedback",
             {"profile": profile, "paper": paper_json(paper), "rating": 1 if index % 2 else -1},

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 
-from tests.browser import page_state as ps
-from tests.browser.harness import PapersieveServer, paper_json
-from tests.sites import snapshots as s
+from training.datasets.shared_data import paper_json
+from training.harness import page_state as ps
+from training.harness import sites as s
+from training.harness.server_process import ServerProcess
 
 HF_URL = "https://huggingface.co/papers"
 
 
 def test_server_down_leaves_the_page_unmarked_until_it_is_back(browser, tmp_path, profile):
-    down = PapersieveServer(tmp_path / "papersieve-data")  # its token exists; the server does not run
+    down = ServerProcess(tmp_path / "papersieve-data")  # its token exists; the server does not run
     browser.reset(down, "default")
     papers = s.hf_trending_papers()[:12]
     page = browser.open_digest(HF_URL, s.huggingface_daily_page(papers))
@@ -43,7 +44,7 @@ def server_rating(server, profile, paper_id, timeout: float = 15) -> int | None:
     """The server's rating of a paper, waiting a little for one to arrive."""
     deadline = time.monotonic() + timeout
     while True:
-        status, reply = server.api("GET", f"/profiles/{profile}/ratings")
+        status, reply = server.request("GET", f"/profiles/{profile}/ratings")
         assert status == 200
         ratings = {r["paper"]["id"]: r["rating"] for r in reply["ratings"]}
         if paper_id in ratings or time.monotonic() > deadline:
@@ -55,7 +56,7 @@ def test_a_stopped_worker_loses_nothing(browser, server, profile):
     papers = s.hf_trending_papers()
     for index, paper in enumerate(papers[60:64]):
         rating = 1 if index % 2 else -1
-        status, _ = server.api(
+        status, _ = server.request(
             "POST", "/feedback", {"profile": profile, "paper": paper_json(paper), "rating": rating}
         )
         assert status == 200

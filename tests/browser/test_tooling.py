@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from tests.browser.harness import EXTENSION_SOURCE, in_ci
+from tests.support import missing_tool
+from training.harness.browser import EXTENSION_SOURCE
 
 BIN = EXTENSION_SOURCE / "node_modules" / ".bin"
 
@@ -17,10 +18,7 @@ BIN = EXTENSION_SOURCE / "node_modules" / ".bin"
 @pytest.fixture(scope="module")
 def linters() -> None:
     if not (BIN / "web-ext").exists() or not (BIN / "eslint").exists():
-        message = "extension linters missing: run `npm ci` in extension/ (the Makefile does)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("extension linters missing: run `npm ci` in extension/ (the Makefile does)")
 
 
 def run(command: list[str]) -> subprocess.CompletedProcess:
@@ -47,8 +45,6 @@ def test_eslint_is_clean(linters):
 def test_worker_unit_tests_pass():
     node = shutil.which("node")
     if node is None:
-        if in_ci():
-            pytest.fail("the extension's unit tests need Node.js")
-        pytest.skip("the extension's unit tests need Node.js")
+        missing_tool("the extension's unit tests need Node.js")
     result = run([node, "--test", "tests/"])
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from model import make_classifier, prepare_corpus
-from training.shared_data import shared_data_dir
+from training.datasets.shared_data import hf_trending_papers
 
 
 @pytest.fixture(scope="session")
 def hf_papers() -> pd.DataFrame:
     """The 104 papers of a saved Hugging Face trending page (title + abstract)."""
-    path = shared_data_dir() / "hf-trending-page.json"
-    papers = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
-    return papers[["title", "abstract"]].reset_index(drop=True)
+    papers = hf_trending_papers()
+    return pd.DataFrame({"title": [p.title for p in papers], "abstract": [p.abstract for p in papers]})
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.server.test_data_dir import read_only
-from training.live_server import start_server
+from training.harness.server_process import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
 PAPER = {"id": "2401.00001", "title": "graph neural networks", "abstract": "message passing"}
@@ -31,14 +31,14 @@ def serve(data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def live(tmp_path):
-    server = start_server(tmp_path / "data")
+    server = ServerProcess(tmp_path / "data").start()
     yield server
     server.stop()
 
 
 def test_a_second_server_on_the_same_data_dir_names_the_first_and_the_lock_dies_with_it(tmp_path):
     data_dir = tmp_path / "data"
-    first = start_server(data_dir)
+    first = ServerProcess(data_dir).start()
     try:
         second = serve(data_dir)
         assert second.returncode == 1
@@ -49,7 +49,7 @@ def test_a_second_server_on_the_same_data_dir_names_the_first_and_the_lock_dies_
     finally:
         first.process.send_signal(signal.SIGKILL)  # no clean-up code runs: the kernel drops the flock
         first.stop()
-    third = start_server(data_dir)
+    third = ServerProcess(data_dir).start()
     try:
         assert third.request("GET", "/profiles")[0] == 200
     finally:
@@ -123,10 +123,10 @@ def test_serve_refuses_a_data_dir_it_cannot_create_in_one_line(tmp_path):
 
 def test_serve_tightens_a_data_dir_and_token_open_to_others(tmp_path):
     data_dir = tmp_path / "data"
-    start_server(data_dir).stop()
+    ServerProcess(data_dir).start().stop()
     data_dir.chmod(0o755)
     (data_dir / "token").chmod(0o644)
-    server = start_server(data_dir)
+    server = ServerProcess(data_dir).start()
     try:
         assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
         assert stat.S_IMODE((data_dir / "token").stat().st_mode) == 0o600

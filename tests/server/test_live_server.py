@@ -8,12 +8,12 @@ from contextlib import closing
 
 import pytest
 
-from training.live_server import start_server
+from training.harness.server_process import ServerProcess
 
 
 @pytest.fixture
 def live(tmp_path):
-    server = start_server(tmp_path / "data")
+    server = ServerProcess(tmp_path / "data").start()
     yield server
     server.stop()
 
@@ -64,7 +64,7 @@ def wait_for_vectors(server, timeout: float = 120) -> None:
 
 def test_saved_model_is_reused_after_restart_and_a_corrupt_one_is_rebuilt(tmp_path, hf_papers):
     data_dir = tmp_path / "data"
-    server = start_server(data_dir)
+    server = ServerProcess(data_dir).start()
     server.request("POST", "/score", {"papers": hf_papers[:20]})
     wait_for_vectors(server)  # so that the models compared below are fitted on the same vectors
     server.request("POST", "/feedback", {"paper": hf_papers[0], "rating": 1})
@@ -74,12 +74,12 @@ def test_saved_model_is_reused_after_restart_and_a_corrupt_one_is_rebuilt(tmp_pa
     model_file = data_dir / "models" / "default.joblib"
     assert model_file.exists()
 
-    server = start_server(data_dir)
+    server = ServerProcess(data_dir).start()
     assert server.request("POST", "/score", {"papers": hf_papers[:10]})[1]["scores"] == before
     server.stop()
 
     model_file.write_bytes(b"not a model at all")
-    server = start_server(data_dir)
+    server = ServerProcess(data_dir).start()
     status, body = server.request("POST", "/score", {"papers": hf_papers[:10]})
     server.stop()
     assert status == 200

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from tests.sites import snapshots as s
+from tests.support import missing_tool
+from training.harness import sites as s
+from training.harness.browser import CHROMIUM, CHROMIUM_ARGS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ADAPTER_FILES = [
     REPO_ROOT / "extension/src/adapters/huggingface.js",
     REPO_ROOT / "extension/src/adapters/arxiv.js",
-]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
 ]
 
 # Runs in the page: the named adapter's cards, with elements described by tag names.
@@ -39,10 +31,7 @@ EXTRACT_JS = """(name) => {
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
-        message = f"browser tests need Debian's chromium at {CHROMIUM}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"browser tests need Debian's chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

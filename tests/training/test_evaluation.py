@@ -12,10 +12,11 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from training import evaluate
-from training.bootstrap import mean_interval, resample_indices
-from training.calibration import brier_score, reliability_bins
-from training.citeulike import CiteULike, citeulike_dir, load_citeulike
-from training.expertise import (
+from training.datasets.citeulike import CiteULike, citeulike_dir, load_citeulike
+from training.protocols.bootstrap import mean_interval, resample_indices
+from training.protocols.calibration import brier_score, reliability_bins
+from training.protocols.episodes import ReplaySettings, make_episodes
+from training.protocols.expertise import (
     VERSIONS,
     expertise_tasks,
     load_expertise,
@@ -23,14 +24,13 @@ from training.expertise import (
     pooled_loss,
     run_expertise,
 )
-from training.profile_cv import rank_auc
-from training.ranking_metrics import page_metrics, pair_costs
-from training.reference_check import reference_tables
-from training.replay import episode_task, run_replay
-from training.replay_episodes import ReplaySettings, make_episodes
-from training.results import write_section
-from training.scorers import OURS, classifier_builder, reference_baselines
-from training.summary_tables import paired_differences
+from training.protocols.profile_cv import rank_auc
+from training.protocols.ranking_metrics import page_metrics, pair_costs
+from training.protocols.reference_check import reference_tables
+from training.protocols.replay import episode_task, run_replay
+from training.protocols.scorers import OURS, classifier_builder, reference_baselines
+from training.protocols.summary_tables import paired_differences
+from training.reports.results import write_section
 
 TINY = ReplaySettings(users=6, budgets=(2, 5))
 
@@ -317,7 +317,7 @@ def test_plain_tfidf_rocchio_reproduces_the_issue_number():
 
 
 def test_field_corpus_replay_fits_every_method_on_the_readers_field(citeulike):
-    from training import field_corpus
+    from training.protocols import field_corpus
 
     results = field_corpus.run(citeulike, users=2, budgets=(2,), seed=0, log=lambda _: None)
     methods = [OURS, field_corpus.OURS_NO_CUT, "rocchio-tfidf", "svm-tfidf (arxiv-sanity-lite)",
@@ -331,10 +331,11 @@ def test_field_corpus_replay_fits_every_method_on_the_readers_field(citeulike):
     assert "ours − best baseline" in markdown and "no cut − max_df 0.1" in markdown
 
 
-def test_all_users_replay_gives_each_user_the_evals_page(citeulike, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch):
-    from training import all_users
-    from training.replay_episodes import eligible_users
+def test_every_reader_replay_gives_each_user_the_200_draws_page(citeulike, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    """`papersieve eval` replays every eligible reader (1,127); each of the README's 200 gets its page."""
+    from training.protocols.citeulike_replay import our_classifier, replay_scorers, run_variant
+    from training.protocols.episodes import eligible_users
 
     eligible = len(eligible_users(citeulike, ReplaySettings()))
     everyone = make_episodes(citeulike, ReplaySettings(users=eligible), "random")
@@ -345,6 +346,7 @@ def test_all_users_replay_gives_each_user_the_evals_page(citeulike, tmp_path: Pa
         assert (by_user[episode.user].ups == episode.ups).all()
     (tmp_path / "corpus_free_factory.py").write_text(CORPUS_FREE_FACTORY, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    results = all_users.measure(citeulike, ("random",), seed=0, users=3, bootstrap=20,
-                                classifier="corpus_free_factory:make_without_corpus")
+    make = our_classifier(citeulike, "corpus_free_factory:make_without_corpus")
+    scorers = replay_scorers(citeulike, make, seed=0)
+    results = {"random": run_variant(citeulike, ReplaySettings(users=3, seed=0), "random", scorers, 20)}
     assert "random, n=2" in evaluate.headline_markdown(results)

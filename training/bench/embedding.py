@@ -1,7 +1,7 @@
 """Benchmark the sentence-embedding space: throughput, the vector store's size, memory, page latency.
 
-    .venv/bin/python -m training.bench_embedding            # prints the numbers, writes training/RESULTS.md
-    .venv/bin/python -m training.bench_embedding --no-write
+    .venv/bin/python -m training.bench.embedding            # prints the numbers, writes training/RESULTS.md
+    .venv/bin/python -m training.bench.embedding --no-write
 
 Texts are real: the 104 papers (title + abstract) of ../shared/data/hf-trending-page.json and 1,000
 citeulike-a titles (a titles-only page such as arXiv /recent). The store's size is measured on a
@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from model.embedding import DIMENSIONS, ENCODER_NAME, ENCODER_VERSION, SentenceEncoder
-from training.live_server import start_server
-from training.results import publish
-from training.shared_data import hf_trending_papers, shared_data_dir
+from training.datasets.shared_data import hf_trending_page, shared_data_dir
+from training.harness.server_process import ServerProcess
+from training.reports.results import publish
 
 SEED = 0
 STORE_PAPERS = 100_000
@@ -89,7 +89,7 @@ def _database_mib(path: Path) -> float:
 def page_latency(page: list[dict]) -> tuple[float, float, int]:
     """(ms to the first /score reply, s until no score is provisional, rounds) on a fresh server."""
     with tempfile.TemporaryDirectory(prefix="papersieve-bench-") as tmp:
-        server = start_server(Path(tmp) / "data")
+        server = ServerProcess(Path(tmp) / "data").start()
         try:
             for paper, rating in ((page[-1], 1), (page[-2], -1)):
                 server.request("POST", "/feedback", {"paper": paper, "rating": rating})
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
     args = parser.parse_args(argv)
-    page = hf_trending_papers()
+    page = hf_trending_page()
     titles_a = pd.read_csv(shared_data_dir() / "citeulike-a" / "items.csv.gz", keep_default_na=False)["title"]
     titles = titles_a.sample(TITLES, random_state=SEED).tolist()
     page_titles, page_abstracts = [p["title"] for p in page], [p["abstract"] for p in page]
@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                  f"{final_s:.1f} s ({100 / final_s:.1f} papers/s while serving; {asks} polls)"))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     table = "\n".join(["| measurement | result |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
-    report = ("## Embedding benchmark (`training/bench_embedding.py`)\n\n"
-              f"Command: `.venv/bin/python -m training.bench_embedding` (seed {SEED}; {machine}; encoder "
+    report = ("## Embedding benchmark (`training/bench/embedding.py`)\n\n"
+              f"Command: `.venv/bin/python -m training.bench.embedding` (seed {SEED}; {machine}; encoder "
               f"{ENCODER_NAME} {ENCODER_VERSION}).\n\n{table}\n\nThe extension shows the first marks at once "
               "and asks again for provisional scores after 1, 2, 4, 8 and then every 15 s, so a reader sees "
               "the final marks at the first re-ask after the last paper is embedded.")

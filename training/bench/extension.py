@@ -1,9 +1,9 @@
 """How fast the extension marks a page and answers a 👍, in Debian's Chromium with a real server.
 
-    .venv/bin/python -m training.bench_extension [--runs 5] [--clicks 10]
+    .venv/bin/python -m training.bench.extension [--runs 5] [--clicks 10]
 
 For 100- and 500-card pages of both sites (Hugging Face papers, arXiv /new), built from real papers
-by tests/sites/snapshots.py, it reports:
+by training/harness/sites.py, it reports:
 - content script: the main-thread time of papersieve's content script to find and mark every
   card (the sum of its `papersieve:main` performance measures: adapter extraction, bookkeeping,
   sending the papers to the worker, DOM marks). Waiting for the worker and the server is not
@@ -29,10 +29,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tests.browser import page_state as ps
-from tests.browser.harness import ExtensionBrowser, PapersieveServer, build_extension, paper_json
-from tests.sites import snapshots as s
-from training.results import write_section
+from training.datasets.shared_data import paper_json
+from training.harness import page_state as ps
+from training.harness import sites as s
+from training.harness.browser import ExtensionBrowser, build_extension
+from training.harness.server_process import ServerProcess
+from training.reports.results import write_section
 
 SITES: dict[str, tuple[str, Callable[[Sequence[s.SnapshotPaper]], str]]] = {
     "Hugging Face /papers": ("https://huggingface.co/papers", s.huggingface_daily_page),
@@ -48,10 +50,10 @@ LAST_MEASURE_JS = """(name) => {
 }"""
 
 
-def seed_ratings(server: PapersieveServer, papers: Sequence[s.SnapshotPaper]) -> None:
+def seed_ratings(server: ServerProcess, papers: Sequence[s.SnapshotPaper]) -> None:
     """20 ratings on papers that are not on the benchmark pages: the model is ready and non-trivial."""
     for index, paper in enumerate(papers):
-        server.api(
+        server.request(
             "POST",
             "/feedback",
             {"profile": PROFILE, "paper": paper_json(paper), "rating": 1 if index % 3 == 0 else -1},
@@ -85,11 +87,11 @@ MARKS_CLOCK_JS = """(() => {
 FRESH_PAGE_SIZE = 100
 
 
-def wait_for_embeddings(server: PapersieveServer, profile: str, timeout: float = 120) -> None:
+def wait_for_embeddings(server: ServerProcess, profile: str, timeout: float = 120) -> None:
     """Until the server's embedding worker is loaded and every paper the profile has is embedded."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        status, reply = server.api("GET", f"/profiles/{profile}")
+        status, reply = server.request("GET", f"/profiles/{profile}")
         embeddings = reply.get("embeddings", {}) if status == 200 else {}
         done = embeddings.get("papers_with_vectors") == embeddings.get("papers")
         if embeddings.get("state") == "ready" and embeddings.get("queue") == 0 and done:
@@ -105,9 +107,9 @@ def first_and_final_marks(
     final marks, the cards provisional at first marks, and the page's card count."""
     url, build = SITES["Hugging Face /papers"]
     papers = s.hf_trending_papers()[:FRESH_PAGE_SIZE]
-    server = PapersieveServer(root / "fresh-data").start()
+    server = ServerProcess(root / "fresh-data").start()
     try:
-        server.api("POST", "/profiles", {"name": PROFILE})
+        server.request("POST", "/profiles", {"name": PROFILE})
         seed_ratings(server, seeds)
         wait_for_embeddings(server, PROFILE)  # a server in use: encoder loaded, its ratings embedded
         browser.reset(server, PROFILE)
@@ -179,9 +181,9 @@ def run(runs: int, clicks: int) -> str:
                 f"fresh server, {cards} unseen papers: first marks {first_ms / 1000:.2f} s "
                 f"({provisional} provisional), final marks {final_ms / 1000:.1f} s"
             )
-            server = PapersieveServer(root / "data").start()
+            server = ServerProcess(root / "data").start()
             try:
-                server.api("POST", "/profiles", {"name": PROFILE})
+                server.request("POST", "/profiles", {"name": PROFILE})
                 seed_ratings(server, seed_pool)
                 browser.reset(server, PROFILE)
                 for site, (url, build) in SITES.items():
@@ -213,7 +215,7 @@ def run(runs: int, clicks: int) -> str:
 
 def report(rows: list, click_rows: list, runs: int, clicks: int, fresh: tuple) -> str:
     lines = [
-        "## Extension: marking time and click → re-marked (`python -m training.bench_extension`)",
+        "## Extension: marking time and click → re-marked (`python -m training.bench.extension`)",
         "",
         "Debian Chromium (new headless), real `papersieve serve`, real papers; "
         f"median of {runs} fresh page loads (no cached scores). Content script = the sum of its "

@@ -1,14 +1,14 @@
 """Benchmark the real server over HTTP: /score latency, feedback→rescore, refit time, peak memory.
 
-    .venv/bin/python training/bench_server.py            # prints the numbers, writes training/RESULTS.md
-    .venv/bin/python training/bench_server.py --no-write
+    .venv/bin/python -m training.bench.server            # prints the numbers, writes training/RESULTS.md
+    .venv/bin/python -m training.bench.server --no-write
 
 Papers: the 104 real papers of ../shared/data/hf-trending-page.json are the page; 20,000 real
 citeulike-t items (bag-of-words text as abstract) fill the store. Ratings: the largest real
 citeulike-t library as 👍, random other items as 👎 (seed 0). Everything runs on loopback.
 Every paper's sentence embedding is stored before the server starts (the vectors the eval caches,
-training/embedding_cache.py): this measures the steady state, after the background worker has
-embedded the backlog (embedding 20,000 papers takes it about 15 minutes; see bench_embedding).
+training/datasets/embedding_cache.py): this measures the steady state, after the background worker has
+embedded the backlog (embedding 20,000 papers takes it about 15 minutes; see training/bench/embedding.py).
 """
 
 from __future__ import annotations
@@ -24,16 +24,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from model import make_classifier, prepare_corpus  # noqa: E402
-from server.store import Store, current_encoder_key  # noqa: E402
-from server.validation import check_paper  # noqa: E402
-from training.embedding_cache import dataset_embeddings  # noqa: E402
-from training.live_server import LiveServer, start_server  # noqa: E402
-from training.results import publish  # noqa: E402
-from training.shared_data import hf_trending_papers, shared_data_dir  # noqa: E402
+from model import make_classifier, prepare_corpus
+from server.store import Store, current_encoder_key
+from server.validation import check_paper
+from training.datasets.embedding_cache import dataset_embeddings
+from training.datasets.shared_data import hf_trending_page, shared_data_dir
+from training.harness.server_process import ServerProcess
+from training.reports.results import publish
 
 STORED_PAPERS = 20_000
 RATING_LEVELS = (10, 100, 1_000)
@@ -105,7 +102,7 @@ def rss_mib(pid: int, field: str = "VmHWM") -> float:
     return float("nan")
 
 
-def score_latency(server: LiveServer, papers: list[dict], repeats: int) -> tuple[float, float]:
+def score_latency(server: ServerProcess, papers: list[dict], repeats: int) -> tuple[float, float]:
     body = {"profile": "default", "papers": papers}
     expect_ok(server.request("POST", "/score", body))  # warm
     return percentiles(
@@ -113,12 +110,12 @@ def score_latency(server: LiveServer, papers: list[dict], repeats: int) -> tuple
     )
 
 
-def rate_in_bulk(server: LiveServer, ratings: list[tuple[dict, int]]) -> None:
+def rate_in_bulk(server: ServerProcess, ratings: list[tuple[dict, int]]) -> None:
     records = [{**paper, "rating": rating} for paper, rating in ratings]
     expect_ok(server.request("POST", "/profiles/default/import", records))
 
 
-def wait_for_corpus_features(server: LiveServer, timeout: float = 300) -> None:
+def wait_for_corpus_features(server: ServerProcess, timeout: float = 300) -> None:
     """Until no corpus-feature fit runs in the background: measure the steady state, not the
     minutes after a first large corpus (the model then fits on the rated papers alone)."""
     deadline = time.monotonic() + timeout
@@ -126,11 +123,11 @@ def wait_for_corpus_features(server: LiveServer, timeout: float = 300) -> None:
         if time.monotonic() > deadline:
             raise SystemExit("corpus features still fitting after 5 minutes")
         time.sleep(0.2)
-    expect_ok(server.request("POST", "/score", {"papers": hf_trending_papers()}))  # refit on them
+    expect_ok(server.request("POST", "/score", {"papers": hf_trending_page()}))  # refit on them
 
 
 def feedback_to_rescore(
-    server: LiveServer, page: list[dict], probe: dict, repeats: int
+    server: ServerProcess, page: list[dict], probe: dict, repeats: int
 ) -> tuple[float, float]:
     """A 👍/👎 click, then the page's rescore: the time until the reader sees the new marks."""
     samples = []
@@ -166,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(SEED)
-    page = hf_trending_papers()
+    page = hf_trending_page()
     items, library = citeulike()
     in_library = set(library)
     library_papers = [as_paper(i, items.at[i, "text"]) for i in rng.permutation(library)]
@@ -178,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="papersieve-bench-") as tmp:
         store_with_vectors(Path(tmp) / "data", filler + page + library_papers, vectors)
-        server = start_server(Path(tmp) / "data")
+        server = ServerProcess(Path(tmp) / "data").start()
         try:
             for start in range(0, len(filler), 500):
                 expect_ok(server.request("POST", "/score", {"papers": filler[start : start + 500]}))
@@ -252,8 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     table = "\n".join(["| measurement | result |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
     report = (
-        "## Server benchmark (`training/bench_server.py`)\n\n"
-        "Command: `.venv/bin/python training/bench_server.py`"
+        "## Server benchmark (`training/bench/server.py`)\n\n"
+        "Command: `.venv/bin/python -m training.bench.server`"
         f" (seed {SEED}, {args.repeats} requests per latency, real HTTP on loopback; {machine}).\n\n"
         f"{table}\n\nTargets: 104-paper page p95 < 30 ms warm (every paper's vector stored); "
         "feedback→rescore < 100 ms at 1,000 ratings; RSS < 200 MB (with the encoder loaded);\n"

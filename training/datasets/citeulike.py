@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from training.shared_data import shared_data_dir
-from training.tfidf import arxiv_sanity_vectorizer
+from training.datasets.shared_data import shared_data_dir
+from training.datasets.tfidf import arxiv_sanity_vectorizer
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,9 @@ def corpus_frame(data: CiteULike) -> pd.DataFrame:
 
 
 def with_embeddings(data: CiteULike, name: str) -> CiteULike:
-    """The same data with every item's sentence embedding (cached, see training/embedding_cache.py),
+    """The same data with every item's sentence embedding (cached, see training/datasets/embedding_cache.py),
     as a matrix and as the texts' `embedding` column that papersieve's model reads."""
-    from training.embedding_cache import dataset_embeddings
+    from training.datasets.embedding_cache import dataset_embeddings
 
     vectors = dataset_embeddings(name, data.texts)
     texts = data.texts.assign(embedding=list(vectors))

@@ -1,6 +1,6 @@
 """citeulike-a loaded for the digest replay: real titles (abstracts for 1,929), libraries, TF-IDF rows.
 
-Same shape as training/citeulike.py's CiteULike, so the replay's episodes and scorers run on it
+Same shape as training/datasets/citeulike.py's CiteULike, so the replay's episodes and scorers run on it
 unchanged. Per citeulike-a/README.md: eligible readers have at least 30 items; the reference TF-IDF
 is `TfidfVectorizer(sublinear_tf=True, stop_words='english', ngram_range=(1, 2), min_df=2)` on
 title + abstract, fitted on every item.
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from training.citeulike import CiteULike, read_items_and_users
-from training.shared_data import shared_data_dir
+from training.datasets.citeulike import CiteULike, read_items_and_users
+from training.datasets.shared_data import shared_data_dir
 
 MIN_LIBRARY = 30
 

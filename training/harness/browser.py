@@ -1,31 +1,23 @@
-"""Real pieces for the extension's end-to-end tests and benchmark: the built extension, a real
-`papersieve serve` process, and Debian's Chromium with the unpacked extension loaded.
+"""The built extension in Debian's Chromium (new headless), for the browser tests and the benchmark.
 
-Used by tests/browser/ and training/bench_extension.py. Nothing here downloads anything.
+Used by tests/browser/ and training/bench/extension.py with a real server (server_process.py) and
+page snapshots (sites.py). Nothing here downloads anything.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from training.harness.server_process import REPO_ROOT, ServerProcess
+from training.harness.sites import fulfill_with
+
 EXTENSION_SOURCE = REPO_ROOT / "extension"
-SCREENSHOT_DIR = REPO_ROOT / "test-output" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -45,12 +37,6 @@ class MissingTool(RuntimeError):
     """Chromium or Node is not installed: tests skip locally and fail under CI=true."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def build_extension(out_dir: Path) -> Path:
     """Build both packages into out_dir with the extension's own build script; the Chromium dir."""
     node = shutil.which("node")
@@ -64,100 +50,6 @@ def build_extension(out_dir: Path) -> Path:
         text=True,
     )
     return out_dir / "chromium"
-
-
-@dataclass
-class PapersieveServer:
-    """`papersieve serve` on a fixed loopback port and data dir; can be stopped and started again."""
-
-    data_dir: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @cached_property
-    def token(self) -> str:
-        """What `papersieve token --data-dir` prints (it creates the token if need be)."""
-        return subprocess.run(
-            [sys.executable, "-m", "server.cli", "token", "--data-dir", str(self.data_dir)],
-            cwd=REPO_ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-
-    def start(self, timeout: float = 30) -> PapersieveServer:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = (self.data_dir / "server.log").open("a")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(self.data_dir),
-            ],
-            cwd=REPO_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"papersieve serve exited:\n{(self.data_dir / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("papersieve serve did not answer in time")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-    def api(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        """One authenticated API call, as the extension makes it; (status, parsed JSON)."""
-        request = urllib.request.Request(
-            f"{self.url}/api/v1{path}",
-            data=None if body is None else json.dumps(body).encode(),
-            method=method,
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-
-@contextmanager
-def running_server(data_dir: Path) -> Iterator[PapersieveServer]:
-    """A real `papersieve serve` on `data_dir` for the duration of the block, stopped even on errors."""
-    server = PapersieveServer(data_dir).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def paper_json(paper: Any, site: str = "https://arxiv.org/abs/") -> dict[str, str]:
-    """A snapshot paper as the API takes it."""
-    return {"id": paper.id, "title": paper.title, "abstract": paper.abstract, "url": f"{site}{paper.id}"}
 
 
 class ExtensionBrowser:
@@ -205,7 +97,7 @@ class ExtensionBrowser:
         """Run `async (arg) => …` with chrome.* in an extension page (the worker may be stopped)."""
         return self.control.evaluate(script, arg)
 
-    def reset(self, server: PapersieveServer, profile: str, **settings: Any) -> None:
+    def reset(self, server: ServerProcess, profile: str, **settings: Any) -> None:
         """Forget everything the extension stored, then point it at `server` and `profile`."""
         stored = {
             "serverUrl": server.url,
@@ -252,7 +144,7 @@ class ExtensionBrowser:
         """A new tab showing a snapshot at the site's real URL; every other request is refused."""
         page = self.context.new_page()
         page.route(NOT_LOOPBACK, lambda route: route.abort())
-        page.route(url, _fulfill_with(html))
+        page.route(url, fulfill_with(html))
         if before_load is not None:
             before_load(page)
         page.goto(url)
@@ -260,14 +152,3 @@ class ExtensionBrowser:
 
     def close(self) -> None:
         self.context.close()
-
-
-def _fulfill_with(body: str) -> Any:
-    def fulfill(route: Any) -> None:
-        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
-
-    return fulfill
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI") == "true"

@@ -1,40 +1,125 @@
-"""Run the real `papersieve serve` in a subprocess on a free port, for tests and benchmarks."""
+"""A real `papersieve serve` process on a loopback port, shared by the tests and the benchmarks."""
 
 from __future__ import annotations
 
 import json
-import re
+import os
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def papersieve_command(*args: str) -> list[str]:
+    """The `papersieve` CLI run with this interpreter (the checkout's code, installed or not)."""
+    return [sys.executable, "-m", "server.cli", *args]
 
 
 @dataclass
-class LiveServer:
-    process: subprocess.Popen
-    port: int
+class ServerProcess:
+    """`papersieve serve` on `data_dir` and a fixed port, so it can be stopped and started again.
+
+    Everything the server prints goes to `log_path` (beside the data dir, which may be made
+    read-only); `output` reads it back. The token is known before the first start."""
+
     data_dir: Path
-    token: str
-    output: str = ""
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1"
+    def url(self) -> str:
+        """The server's origin, as the extension's options take it."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir.with_name(self.data_dir.name + "-server.log")
+
+    @property
+    def output(self) -> str:
+        """Everything the server printed so far (stdout and stderr), over every start."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    @cached_property
+    def token(self) -> str:
+        """The data dir's token, read once; made by `papersieve token` if the server never ran."""
+        path = self.data_dir / "token"
+        if path.exists():
+            return path.read_text().strip()
+        return subprocess.run(
+            papersieve_command("token", "--data-dir", str(self.data_dir)),
+            cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self, timeout: float = 30) -> ServerProcess:
+        """Start the server and wait until /health answers; raise with its output if it cannot."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        command = papersieve_command("serve", "--port", str(self.port), "--data-dir", str(self.data_dir))
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"papersieve serve exited early:\n{self.output}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.process.kill()
+        self.process.wait()
+        raise RuntimeError(f"papersieve serve did not answer in {timeout:g} s:\n{self.output}")
+
+    def stop(self, timeout: float = 15) -> int | None:
+        """SIGTERM and wait; the exit code (None if it never started). Killed, and an error, if
+        it does not stop within `timeout` seconds."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
 
     def request(
         self, method: str, path: str, body: Any = None, headers: dict | None = None, timeout: float = 30
     ) -> tuple[int, Any]:
-        data = json.dumps(body).encode() if body is not None else None
+        """One authenticated API call under /api/v1, as the extension makes it: (status, parsed JSON)."""
         request = urllib.request.Request(
-            self.base_url + path,
-            data=data,
+            f"{self.url}/api/v1{path}",
+            data=None if body is None else json.dumps(body).encode(),
             method=method,
             headers={
                 "Authorization": f"Bearer {self.token}",
@@ -48,45 +133,12 @@ class LiveServer:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    def stop(self, timeout: float = 15) -> int:
-        """SIGTERM, wait, and keep everything the server printed in `output`; return its exit code."""
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            code = self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise
-        finally:
-            if self.process.stdout and not self.process.stdout.closed:
-                self.output += self.process.stdout.read()
-                self.process.stdout.close()
-        return code
 
-
-def start_server(data_dir: Path, port: int = 0, timeout: float = 30) -> LiveServer:
-    """Start the server and wait until it answers; port 0 lets it pick a free one."""
-    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    deadline = time.monotonic() + timeout
-    lines = []
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError("papersieve serve exited early:\n" + "".join(lines))
-        lines.append(line)
-        found = LISTENING.search(line)
-        if found:
-            break
-    else:
-        process.kill()
-        raise RuntimeError("papersieve serve did not start in time:\n" + "".join(lines))
-    token = (data_dir / "token").read_text().strip()
-    return LiveServer(process, int(found.group(1)), data_dir, token, "".join(lines))
+@contextmanager
+def running_server(data_dir: Path) -> Iterator[ServerProcess]:
+    """A started server on `data_dir` for the duration of the block, stopped even on errors."""
+    server = ServerProcess(data_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()

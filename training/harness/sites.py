@@ -2,7 +2,8 @@
 
 Each builder returns a full HTML page that reproduces the structure of the real site (see
 tests/sites/README.md for the markup each one follows and where it was checked), filled with real
-titles and abstracts read from ../shared/data. Nothing here copies the data into the repository.
+titles and abstracts read from ../shared/data (training/datasets/shared_data.py; same ids). Nothing
+here copies the data into the repository.
 `install_routes` serves such pages for the sites' real URLs in a Playwright browser context.
 """
 
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from urllib.parse import urlsplit
 
-from training.shared_data import shared_data_dir
+from training.datasets.shared_data import arxiv_style_id, shared_data_dir
+from training.datasets.shared_data import hf_trending_papers as shared_hf_papers
 
 HF_ORIGIN = "https://huggingface.co"
 ARXIV_ORIGIN = "https://arxiv.org"
@@ -79,11 +81,6 @@ class SnapshotPaper:
     authors: tuple[str, ...] = field(default=())
 
 
-def snapshot_id(index: int, yymm: str = "2501") -> str:
-    """A stable, realistic new-style arXiv id for the index-th paper of a snapshot."""
-    return f"{yymm}.{1017 + 131 * index:05d}"
-
-
 def fake_authors(index: int) -> tuple[str, ...]:
     """Two to five deterministic author names (the data sets carry no authors)."""
     count = 2 + index % 4
@@ -97,7 +94,7 @@ def fake_authors(index: int) -> tuple[str, ...]:
 def _as_papers(records: Iterable[Mapping[str, str]], yymm: str) -> list[SnapshotPaper]:
     return [
         SnapshotPaper(
-            id=snapshot_id(i, yymm),
+            id=arxiv_style_id(i, yymm),
             title=" ".join(str(r["title"]).split()),
             abstract=" ".join(str(r.get("abstract") or "").split()),
             authors=fake_authors(i),
@@ -108,9 +105,12 @@ def _as_papers(records: Iterable[Mapping[str, str]], yymm: str) -> list[Snapshot
 
 @cache
 def hf_trending_papers() -> tuple[SnapshotPaper, ...]:
-    """The 104 real papers of the saved Hugging Face trending page, with ids 2501.0NNNN."""
-    records = json.loads((shared_data_dir() / "hf-trending-page.json").read_text(encoding="utf-8"))
-    return tuple(_as_papers(records, "2501"))
+    """The 104 real papers of the saved Hugging Face trending page as a page shows them (text on one
+    line, made-up authors), with the shared reader's ids (2501.01017, 2501.01148, …)."""
+    records = [{"title": p.title, "abstract": p.abstract} for p in shared_hf_papers()]
+    papers = _as_papers(records, "2501")
+    assert [p.id for p in papers] == [p.id for p in shared_hf_papers()]
+    return tuple(papers)
 
 
 @cache
@@ -140,20 +140,20 @@ def hostile_papers() -> list[SnapshotPaper]:
     long_abstract = " ".join(["Scaling laws for very long abstracts keep going and going."] * 400)
     return [
         SnapshotPaper(
-            snapshot_id(0, "2502"),
+            arxiv_style_id(0, "2502"),
             "<script>window.__pwned = 'title'</script> Attention Sinks",
             "We study <img src=x onerror=\"window.__pwned='abstract'\"> sinks & sources.",
             ("Eve <b>Mallory</b>",),
         ),
         SnapshotPaper(
-            snapshot_id(1, "2502"),
+            arxiv_style_id(1, "2502"),
             "Tom &amp; Jerry: &lt;b&gt;not bold&lt;/b&gt; \"quoted\" 'single'",
             "Entities stay literal: &quot; &#x3C;script&#x3E; &nbsp; </p></dd></dl> still text.",
             ('O\'Brien "Quote"',),
         ),
-        SnapshotPaper(snapshot_id(2, "2502"), "A" * 3000, long_abstract, ("Long Author",)),
+        SnapshotPaper(arxiv_style_id(2, "2502"), "A" * 3000, long_abstract, ("Long Author",)),
         SnapshotPaper(
-            snapshot_id(3, "2502"),
+            arxiv_style_id(3, "2502"),
             '</h3></article><article><h3><a href="/papers/6666.66666">Fake</a>',
             '--> <!-- ]]> \\u003c/script> {"dailyPapers": []}',
             ("Injector",),
@@ -594,7 +594,7 @@ class ListingEntry:
 
 def _comments_html(paper: SnapshotPaper, index: int) -> str:
     if index % 3 == 0:
-        other = snapshot_id(index + 400, "2311")
+        other = arxiv_style_id(index + 400, "2311")
         return (
             f'Extended version of <a href="https://arxiv.org/abs/{other}">arXiv:{other}</a>; '
             f"{12 + index % 9} pages, {3 + index % 5} figures"
@@ -873,10 +873,12 @@ def install_routes(context, pages: Mapping[str, str], *, block_others: bool = Tr
     if block_others:
         context.route(lambda url: not _is_loopback(url), lambda route: route.abort())
     for pattern, body in pages.items():
-        context.route(pattern, _fulfill_with(body))
+        context.route(pattern, fulfill_with(body))
 
 
-def _fulfill_with(body: str) -> Callable:
+def fulfill_with(body: str) -> Callable:
+    """A Playwright route handler answering with `body` as an HTML page."""
+
     def fulfill(route) -> None:
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
 

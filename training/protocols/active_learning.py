@@ -1,16 +1,4 @@
-"""Active learning on the digest replay: do the model's suggested papers teach it faster than random ones?
-
-Per replay episode, the papers the reader could rate are the episode's 20 thumbs-up and 40
-thumbs-down items (labels known, revealed on each "click"). Both strategies start from the first
-thumbs-up and the first thumbs-down (2 clicks). Then, one click at a time:
-- "random": the next paper of a fixed random order (``default_rng([seed, user, 1])``) of the rest;
-- "suggested": the model is refitted on every label so far and the reader rates its most informative
-  unrated paper: ``clf.suggestion_order(X)[0]`` when the estimator has that method, else the paper
-  with the smallest |P(thumbs-up) − 0.5|.
-At each checkpoint (total clicks) the current model scores the episode's page. We report the mean
-metric per checkpoint with paired per-user intervals, and how many clicks the suggested order needs
-to reach the quality random rating reaches at the last checkpoint.
-"""
+"""Active learning on the digest replay: do the model's suggested papers teach it faster than random ones?"""
 
 from __future__ import annotations
 
@@ -22,11 +10,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.bootstrap import format_interval, mean_interval, resample_indices
-from training.ranking_metrics import page_metrics
-from training.replay_episodes import Episode
-from training.scorers import positive_proba
-from training.summary_tables import markdown_table
+from training.protocols.bootstrap import format_interval, mean_interval, resample_indices
+from training.protocols.episodes import Episode
+from training.protocols.ranking_metrics import page_metrics
+from training.protocols.scorers import positive_proba
+from training.protocols.summary_tables import markdown_table
+
+# How the check runs, in words: printed above its table in RESULTS.md.
+PROTOCOL = """\
+Per replay episode, the papers the reader could rate are the episode's 20 thumbs-up and 40
+thumbs-down items (labels known, revealed on each "click"). Both strategies start from the first
+thumbs-up and the first thumbs-down (2 clicks). Then, one click at a time:
+- "random": the next paper of a fixed random order (``default_rng([seed, user, 1])``) of the rest;
+- "suggested": the model is refitted on every label so far and the reader rates its most informative
+  unrated paper: ``clf.suggestion_order(X)[0]`` when the estimator has that method, else the paper
+  with the smallest |P(thumbs-up) − 0.5|.
+At each checkpoint (total clicks) the current model scores the episode's page. We report the mean
+metric per checkpoint with paired per-user intervals, and how many clicks the suggested order needs
+to reach the quality random rating reaches at the last checkpoint."""
 
 CHECKPOINTS = (2, 4, 6, 8, 10, 12, 16, 20)
 STRATEGIES = ("random", "suggested")

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from training.figures import new_figure, save_figure
-from training.replay_episodes import Episode
-from training.summary_tables import markdown_table
+from training.protocols.episodes import Episode
+from training.protocols.summary_tables import markdown_table
+from training.reports.figures import new_figure, save_figure
 
 BINS = 10
 

@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.bootstrap import resample_indices
-from training.citeulike import CiteULike, corpus_frame
-from training.ranking_metrics import PAGE_METRICS
-from training.replay import run_replay
-from training.replay_episodes import Episode, ReplaySettings, make_episodes
-from training.scorers import (
+from training.datasets.citeulike import CiteULike, corpus_frame
+from training.protocols.bootstrap import resample_indices
+from training.protocols.episodes import Episode, ReplaySettings, make_episodes
+from training.protocols.ranking_metrics import PAGE_METRICS
+from training.protocols.replay import run_replay
+from training.protocols.scorers import (
     EMBEDDING_ROCCHIO,
     OURS,
     RANDOM,
@@ -30,7 +30,12 @@ from training.scorers import (
     reference_baselines,
     terms_only_maker,
 )
-from training.summary_tables import differences_markdown, markdown_table, metric_table, paired_differences
+from training.protocols.summary_tables import (
+    differences_markdown,
+    markdown_table,
+    metric_table,
+    paired_differences,
+)
 
 
 @dataclass

@@ -32,7 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from training.citeulike import CiteULike
+from training.datasets.citeulike import CiteULike
 
 VARIANTS = ("random", "same-field")
 NEIGHBOURHOOD_SIZE = 2000

@@ -22,9 +22,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from training.bootstrap import format_interval, resample_indices
-from training.ranking_metrics import pair_costs
-from training.scorers import (
+from training.datasets.shared_data import shared_data_dir
+from training.datasets.tfidf import arxiv_sanity_vectorizer, plain_vectorizer
+from training.protocols.bootstrap import format_interval, resample_indices
+from training.protocols.ranking_metrics import pair_costs
+from training.protocols.scorers import (
     EMBEDDING_ROCCHIO,
     OURS,
     RANDOM,
@@ -39,9 +41,7 @@ from training.scorers import (
     reference_baselines,
     terms_only_maker,
 )
-from training.shared_data import shared_data_dir
-from training.summary_tables import markdown_table
-from training.tfidf import arxiv_sanity_vectorizer, plain_vectorizer
+from training.protocols.summary_tables import markdown_table
 
 VERSIONS = tuple(range(1, 11))
 NEGATIVES_PER_POSITIVE = 2
@@ -62,7 +62,7 @@ class ExpertiseData:
     texts: pd.DataFrame  # title, abstract; one row per paper
     participants: list[Participant]
     tfidf: sp.csr_matrix  # arxiv-sanity-lite vectorizer fitted on every paper's title + abstract
-    plain_tfidf: sp.csr_matrix  # training.tfidf.plain_vectorizer fitted likewise
+    plain_tfidf: sp.csr_matrix  # training.datasets.tfidf.plain_vectorizer fitted likewise
     embeddings: np.ndarray | None = None  # sentence embeddings of every paper (with_embeddings)
 
 
@@ -110,7 +110,7 @@ def load_expertise(folder: Path | None = None) -> ExpertiseData:
 def with_embeddings(data: ExpertiseData) -> ExpertiseData:
     """The same data with every paper's sentence embedding (cached) in `embeddings` and as the texts'
     `embedding` column."""
-    from training.embedding_cache import dataset_embeddings
+    from training.datasets.embedding_cache import dataset_embeddings
 
     vectors = dataset_embeddings("expertise-dev", data.texts)
     return replace(data, texts=data.texts.assign(embedding=list(vectors)), embeddings=vectors)
@@ -194,7 +194,7 @@ def expertise_markdown(result: ExpertiseResult) -> str:
              f"{len(result.resamples)} participant resamples. The baselines run on two TF-IDFs fitted on "
              "all 695 papers: arxiv-sanity-lite's (citeulike-t's reference; min_df 5, max_df 0.1) and a "
              "plain one (sublinear tf, English stop words, word pairs, no document-frequency cut: "
-             "training/tfidf.py), whose Rocchio is the issue's \"TF-IDF cosine-to-mean\".\n\n"
+             "training/datasets/tfidf.py), whose Rocchio is the issue's \"TF-IDF cosine-to-mean\".\n\n"
              + markdown_table(table)]
     if OURS in result.costs:
         parts.append("**Ours − each re-run baseline** (paired: same participant resamples; negative = ours "

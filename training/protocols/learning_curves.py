@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from training.bootstrap import mean_interval
-from training.figures import new_figure, save_figure
-from training.ranking_metrics import PAGE_METRICS
-from training.scorers import OURS
-from training.summary_tables import user_matrix
+from training.protocols.bootstrap import mean_interval
+from training.protocols.ranking_metrics import PAGE_METRICS
+from training.protocols.scorers import OURS
+from training.protocols.summary_tables import user_matrix
+from training.reports.figures import new_figure, save_figure
 
 
 def curve_points(results: pd.DataFrame, method: str, metric: str, resamples: np.ndarray

@@ -19,8 +19,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from training.scorers import classifier_builder, load_factory, positive_proba
-from training.summary_tables import markdown_table
+from training.protocols.scorers import classifier_builder, load_factory, positive_proba
+from training.protocols.summary_tables import markdown_table
 
 MIN_PER_CLASS = 3
 MAX_FOLDS = 5

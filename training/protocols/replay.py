@@ -8,9 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from training.ranking_metrics import page_metrics
-from training.replay_episodes import Episode
-from training.scorers import RankingTask, Scorer
+from training.protocols.episodes import Episode
+from training.protocols.ranking_metrics import page_metrics
+from training.protocols.scorers import RankingTask, Scorer
 
 
 def episode_task(episode: Episode, n: int) -> RankingTask:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from training.bootstrap import format_interval, mean_interval
-from training.scorers import OURS, RANDOM
+from training.protocols.bootstrap import format_interval, mean_interval
+from training.protocols.scorers import OURS, RANDOM
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

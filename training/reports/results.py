@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-RESULTS_PATH = Path(__file__).resolve().parent / "RESULTS.md"
+RESULTS_PATH = Path(__file__).resolve().parents[1] / "RESULTS.md"
 HEADER = (
     "# papersieve: measured numbers\n\n"
     "Every section below is written by the script it names; rerun it to refresh.\n"

@@ -1,7 +1,7 @@
 """Same-field pages where every method's corpus is the reader's field only, as on the server.
 
-    .venv/bin/python training/field_corpus.py                  # writes its section of RESULTS.md
-    .venv/bin/python training/field_corpus.py --users 50 --no-write
+    .venv/bin/python -m training.protocols.field_corpus         # writes its section of RESULTS.md
+    .venv/bin/python -m training.protocols.field_corpus --users 50 --no-write
 
 `papersieve eval` fits every method's features on the whole citeulike-t corpus (25,944 papers of all
 sciences). A server has only what its reader has seen: digest pages of one field and the rated
@@ -18,37 +18,33 @@ import argparse
 import sys
 import time
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from model.classifier import PaperClassifier  # noqa: E402
-from model.features import MAX_DF, prepare_corpus  # noqa: E402
-from training.bootstrap import format_interval, mean_interval, resample_indices  # noqa: E402
-from training.citeulike import CiteULike, load_citeulike  # noqa: E402
-from training.ranking_metrics import PAGE_METRICS  # noqa: E402
-from training.replay import run_replay  # noqa: E402
-from training.replay_episodes import (  # noqa: E402
+from model.classifier import PaperClassifier
+from model.features import MAX_DF, prepare_corpus
+from training.datasets.citeulike import CiteULike, load_citeulike
+from training.datasets.tfidf import arxiv_sanity_vectorizer
+from training.protocols.bootstrap import format_interval, mean_interval, resample_indices
+from training.protocols.episodes import (
     Episode,
     ReplaySettings,
     make_episodes,
     same_field_neighbourhood,
     tag_vectors,
 )
-from training.results import publish  # noqa: E402
-from training.scorers import OURS, RANDOM, Scorer, classifier_scorer, reference_baselines  # noqa: E402
-from training.summary_tables import (  # noqa: E402
+from training.protocols.ranking_metrics import PAGE_METRICS
+from training.protocols.replay import run_replay
+from training.protocols.scorers import OURS, RANDOM, Scorer, classifier_scorer, reference_baselines
+from training.protocols.summary_tables import (
     differences_markdown,
     markdown_table,
     metric_table,
     paired_differences,
     user_matrix,
 )
-from training.tfidf import arxiv_sanity_vectorizer  # noqa: E402
+from training.reports.results import publish
 
 SECTION = "citeulike-field-corpus"
 OURS_NO_CUT = "ours, max_df 1 (no cut)"
@@ -134,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     resamples = resample_indices(results["user"].nunique(), 2000, args.seed)
     options = "" if args.users == 200 else f" --users {args.users}"
     options += "" if args.seed == 0 else f" --seed {args.seed}"
-    command = "python training/field_corpus.py" + options
+    command = "python -m training.protocols.field_corpus" + options
     markdown = report(results, resamples, time.perf_counter() - start, command, args.seed)
     publish(SECTION, markdown, write=not args.no_write)
     return 0

@@ -1,0 +1,1 @@
+"""The measurement protocols: the methods compared, the replays, their statistics and tables."""

@@ -1,0 +1,1 @@
+"""Where results go: named sections of training/RESULTS.md and figure files."""
