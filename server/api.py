@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, request
 
 from server import __version__
 from server.app import get_embeddings, get_models, get_store, json_response
-from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, import_ratings
+from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, read_import
 from server.openapi import openapi_document
 from server.profile_models import MODEL_COLUMNS, FittedModel
 from server.store import DEFAULT_PROFILE, Paper, RatedPaper, Store
@@ -36,6 +36,8 @@ MAX_SUGGESTIONS = 50
 MAX_OFFSET = 10**9
 SUGGESTION_POOL = 2_000
 TOP_TERMS = 15
+IMPORT_PREVIEW = 10
+MAX_SKIPPED_SHOWN = 100
 
 
 def json_body() -> dict:
@@ -293,19 +295,39 @@ def export_profile(profile: str) -> Any:
 
 @api.post("/profiles/<profile>/import")
 def import_profile(profile: str) -> Any:
+    """A reader's library (as 👍) or a papersieve export; `?dry_run=true` reads it and writes nothing."""
     profile = check_profile_name(profile)
-    fmt = request.args.get("format") or FORMAT_BY_CONTENT_TYPE.get(request.mimetype)
+    dry_run = request.args.get("dry_run", "false").lower()
+    if dry_run not in ("true", "false", "1", "0"):
+        raise InvalidInput("'dry_run' must be true or false")
+    mimetype = request.mimetype or "application/octet-stream"  # a browser's File of unknown type
+    fmt = request.args.get("format") or FORMAT_BY_CONTENT_TYPE.get(mimetype)
     if fmt is None:
         abort(
             415,
-            "say what you import: Content-Type application/json, text/csv, application/x-bibtex "
-            "or text/plain (arXiv ids), or ?format=json|csv|bibtex|arxiv-ids",
+            "say what you import: a Content-Type (application/json, text/csv, application/x-bibtex, "
+            "application/vnd.citationstyles.csl+json, application/x-research-info-systems, or "
+            "text/plain to have it detected), or ?format=auto|json|csv|bibtex|csl-json|ris|arxiv-ids",
         )
     try:
         text = request.get_data(cache=False).decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInput("the body must be UTF-8 text") from None
-    rated = import_ratings(text, fmt)
+    result = read_import(text, fmt)
     store = get_store()
-    imported = store.import_ratings(profile, rated)
-    return json_response({"imported": imported, **readiness(store, profile)})
+    store.profile(profile)  # 404 for an unknown profile, in a dry run too
+    imported = 0 if dry_run in ("true", "1") else store.import_ratings(profile, result.rated)
+    return json_response(
+        {
+            "imported": imported,
+            "dry_run": dry_run in ("true", "1"),
+            "format": result.format,
+            "found": len(result.rated),
+            "merged": result.merged,
+            "without_abstract": result.without_abstract,
+            "skipped": [skip.as_dict() for skip in result.skipped[:MAX_SKIPPED_SHOWN]],
+            "skipped_count": len(result.skipped),
+            "first": [rated_json(item) for item in result.rated[:IMPORT_PREVIEW]],
+            **readiness(store, profile),
+        }
+    )

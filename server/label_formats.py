@@ -1,29 +1,30 @@
-"""Ratings with their papers' text, to and from files: JSON and CSV both ways; BibTeX and arXiv id
-lists in (as 👍). Pure functions over text; nothing here touches the store."""
+"""Ratings with their papers' text, to and from files: papersieve's JSON and CSV both ways; a
+reader's library in (BibTeX, CSL-JSON, RIS, arXiv ids: server.library_formats, as 👍), the
+format told or detected. Pure functions over text; nothing here touches the store."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import bibtexparser
-
+from server.library_formats import LIBRARY_FORMATS, Skipped, detect_format, json_kind, read_library
 from server.store import RatedPaper, now
-from server.validation import ARXIV_ID, WHOLE_NUMBER, InvalidInput, check_paper, check_rating, parse_json
+from server.validation import WHOLE_NUMBER, InvalidInput, check_paper, check_rating, parse_json
 
 EXPORT_FORMATS = ("json", "csv")
-IMPORT_FORMATS = ("json", "csv", "bibtex", "arxiv-ids")
+IMPORT_FORMATS = ("auto", "json", "csv", *LIBRARY_FORMATS)
 CSV_COLUMNS = ("id", "title", "abstract", "url", "rating", "rated_at")
 FORMAT_BY_SUFFIX = {
     ".json": "json",
     ".csv": "csv",
     ".bib": "bibtex",
     ".bibtex": "bibtex",
+    ".ris": "ris",
     ".txt": "arxiv-ids",
 }
 FORMAT_BY_CONTENT_TYPE = {
@@ -31,9 +32,11 @@ FORMAT_BY_CONTENT_TYPE = {
     "text/csv": "csv",
     "application/x-bibtex": "bibtex",
     "text/x-bibtex": "bibtex",
-    "text/plain": "arxiv-ids",
+    "application/vnd.citationstyles.csl+json": "csl-json",
+    "application/x-research-info-systems": "ris",
+    "text/plain": "auto",
+    "application/octet-stream": "auto",
 }
-ARXIV_IN_TEXT = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
 
 
 # --- export ----------------------------------------------------------------------------------------
@@ -133,68 +136,66 @@ def from_csv(text: str) -> list[RatedPaper]:
     return _numbered(rows, 1, "CSV row")
 
 
-def _bibtex_text(value: str) -> str:
-    return " ".join(value.replace("{", "").replace("}", "").split())
+PAPERSIEVE_PARSERS = {"json": from_json, "csv": from_csv}
 
 
-def _bibtex_paper_id(key: str, fields: dict[str, str]) -> str:
-    eprint = fields.get("eprint", "").strip()
-    if eprint and ARXIV_ID.fullmatch(eprint):
-        return eprint
-    for field in ("url", "journal", "note"):
-        found = ARXIV_IN_TEXT.search(fields.get(field, "")) or ARXIV_ID.search(fields.get(field, ""))
-        if found and ARXIV_ID.fullmatch(found.group(1)):
-            return found.group(1)
-    if fields.get("doi"):
-        return "doi:" + re.sub(r"[^A-Za-z0-9._:/+()-]", "-", fields["doi"].strip())
-    return "bibtex:" + re.sub(r"[^A-Za-z0-9._:/+()-]", "-", key)
+@dataclass
+class ImportResult:
+    """A file read for import: its format, the ratings in it (one per paper, in file order), the
+    entries skipped (line and reason) and how many duplicate entries were merged."""
+
+    format: str
+    rated: list[RatedPaper]
+    skipped: list[Skipped] = field(default_factory=list)
+    merged: int = 0
+
+    @property
+    def without_abstract(self) -> int:
+        return sum(1 for item in self.rated if not item.paper.abstract)
 
 
-def from_bibtex(text: str) -> list[RatedPaper]:
-    library = bibtexparser.parse_string(text)
-    if library.failed_blocks:
-        first = library.failed_blocks[0]
-        raise InvalidInput(f"BibTeX entry starting on line {first.start_line + 1} could not be parsed")
-    if not library.entries:
-        raise InvalidInput("no BibTeX entries found")
-    records = []
-    for entry in library.entries:
-        fields = {key.lower(): str(field.value) for key, field in entry.fields_dict.items()}
-        records.append(
-            {
-                "id": _bibtex_paper_id(entry.key, fields),
-                "title": _bibtex_text(fields.get("title", "")),
-                "abstract": _bibtex_text(fields.get("abstract", "")),
-                "url": fields.get("url", ""),
-            }
-        )
-    return _numbered(records, 1, "BibTeX entry")
+class UnknownFormat(InvalidInput):
+    """The text looks like none of the import formats, and none was named."""
 
 
-def from_arxiv_ids(text: str) -> list[RatedPaper]:
-    records = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        link = ARXIV_IN_TEXT.search(line)
-        candidate = link.group(1) if link else line
-        if not ARXIV_ID.fullmatch(candidate):
-            raise InvalidInput(f"line {number}: {line[:60]!r} is not an arXiv id or arXiv link")
-        records.append(
-            {"id": candidate, "url": f"https://arxiv.org/abs/{ARXIV_ID.fullmatch(candidate).group(1)}"}
-        )
-    if not records:
-        raise InvalidInput("no arXiv ids found")
-    return _numbered(records, 1, "arXiv id")
-
-
-PARSERS = {"json": from_json, "csv": from_csv, "bibtex": from_bibtex, "arxiv-ids": from_arxiv_ids}
-
-
-def import_ratings(text: str, fmt: str) -> list[RatedPaper]:
-    """Parse a file's text; raise InvalidInput (naming the entry) on anything malformed."""
-    if fmt not in PARSERS:
+def resolve_format(text: str, fmt: str | None, fallback: str | None = None) -> str:
+    """The format to read `text` in: `fmt`, else detected from the text (else `fallback`, e.g. from
+    the file's name); 'json' names any JSON file, papersieve's export or CSL-JSON (told apart by
+    their shape)."""
+    if fmt in (None, "", "auto"):
+        detected = detect_format(text) or fallback
+        if detected is None:
+            raise UnknownFormat(
+                "cannot tell the format: it is not BibTeX, CSL-JSON, RIS, a papersieve export or a "
+                f"list of arXiv ids (name its format: {', '.join(IMPORT_FORMATS[1:])})"
+            )
+        fmt = detected
+    if fmt not in IMPORT_FORMATS:
         raise InvalidInput(f"unknown import format {fmt!r}: use one of {', '.join(IMPORT_FORMATS)}")
-    rated = PARSERS[fmt](text)
-    return list({item.paper.id: item for item in rated}.values())
+    if fmt == "json":
+        try:
+            return json_kind(json.loads(text))
+        except (ValueError, RecursionError):
+            return "json"  # from_json says what is wrong
+    return fmt
+
+
+def read_import(text: str, fmt: str | None = None, fallback: str | None = None) -> ImportResult:
+    """Parse a file's text for import. A papersieve export is all or nothing (InvalidInput names the
+    bad record); a library file skips damaged entries (listed in `skipped`) and raises InvalidInput
+    only when nothing in it can be read. Library entries count as 👍."""
+    text = text.removeprefix("\ufeff")
+    fmt = resolve_format(text, fmt, fallback)
+    if fmt in PAPERSIEVE_PARSERS:
+        rated = PAPERSIEVE_PARSERS[fmt](text)
+        unique = list({item.paper.id: item for item in rated}.values())
+        return ImportResult(fmt, unique, merged=len(rated) - len(unique))
+    library = read_library(text, fmt)
+    stamp = now()
+    rated = [RatedPaper(paper, 1, stamp) for paper in library.papers]
+    return ImportResult(fmt, rated, library.skipped, library.merged)
+
+
+def import_ratings(text: str, fmt: str | None = None) -> list[RatedPaper]:
+    """The ratings `read_import` finds in a file (skipped entries left out)."""
+    return read_import(text, fmt).rated

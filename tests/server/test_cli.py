@@ -125,6 +125,7 @@ def test_import_from_stdin_as_arxiv_ids(tmp_path):
 )
 def test_bad_input_gets_a_message_and_an_exit_code_never_a_traceback(tmp_path, args, code, message):
     (tmp_path / "bad.json").write_text("{oops", encoding="utf-8")
+    (tmp_path / "ratings.xyz").write_text("my notes\n", encoding="utf-8")
     result = (
         run(*args, "--data-dir", str(tmp_path / "d"), cwd=tmp_path) if args[0] != "frobnicate" else run(*args)
     )

@@ -1,6 +1,6 @@
 import pytest
 
-from server.label_formats import export_ratings, import_ratings
+from server.label_formats import export_ratings, import_ratings, read_import
 from server.store import Paper, RatedPaper
 from server.validation import InvalidInput
 
@@ -58,6 +58,12 @@ def test_bibtex_entries_are_thumbs_up_with_arxiv_ids_when_known():
     assert rated[0].paper.abstract == "The dominant sequence transduction models"
 
 
+def test_a_line_of_an_id_list_that_is_no_id_is_skipped_with_its_number():
+    result = read_import("2401.00001\nnot an id\n", "arxiv-ids")
+    assert [r.paper.id for r in result.rated] == ["2401.00001"]
+    assert [(s.line, s.reason) for s in result.skipped] == [(2, "is not an arXiv id or arXiv link")]
+
+
 def test_arxiv_id_lists_accept_ids_links_and_comments():
     text = "# my reading list\n2401.12345v2\narXiv:2312.00001\nhttps://arxiv.org/pdf/2310.11111v1.pdf\n\nhep-th/9901001\n"
     assert [r.paper.id for r in import_ratings(text, "arxiv-ids")] == [
@@ -77,7 +83,7 @@ def test_arxiv_id_lists_accept_ids_links_and_comments():
         ('[{"id": "2401.00001", "rating": 1, "rated_at": "yesterday"}]', "json", "ISO 8601"),
         ('[{"id": "has space", "rating": 1}]', "json", "invalid paper id"),
         ("title,rating\nx,1\n", "csv", "'id' column"),
-        ("2401.00001\nnot an id\n", "arxiv-ids", "line 2"),
+        ("not an id\n", "arxiv-ids", "line 1"),
         ("@article{x, title={unclosed", "bibtex", "could not be parsed"),
         ("", "arxiv-ids", "no arXiv ids"),
         ("[]", "yaml", "unknown import format"),

@@ -140,7 +140,10 @@ def test_request_limits_are_those_validation_enforces(spec, api):
         "text/csv",
         "application/x-bibtex",
         "text/x-bibtex",
+        "application/vnd.citationstyles.csl+json",
+        "application/x-research-info-systems",
         "text/plain",
+        "application/octet-stream",
     }
 
 
