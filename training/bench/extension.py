@@ -3,7 +3,7 @@
     .venv/bin/python -m training.bench.extension [--runs 5] [--clicks 10]
 
 For 100- and 500-card pages of both sites (Hugging Face papers, arXiv /new), built from real papers
-by training/harness/sites.py, it reports:
+by training/harness/sites/, it reports:
 - content script: the main-thread time of papersieve's content script to find and mark every
   card (the sum of its `papersieve:main` performance measures: adapter extraction, bookkeeping,
   sending the papers to the worker, DOM marks). Waiting for the worker and the server is not

@@ -1,7 +1,7 @@
 """The built extension in Debian's Chromium (new headless), for the browser tests and the benchmark.
 
 Used by tests/browser/ and training/bench/extension.py with a real server (server_process.py) and
-page snapshots (sites.py). Nothing here downloads anything.
+page snapshots (sites/). Nothing here downloads anything.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from training.harness.server_process import REPO_ROOT, ServerProcess
-from training.harness.sites import fulfill_with
+from training.harness.sites.routes import fulfill_with
 
 EXTENSION_SOURCE = REPO_ROOT / "extension"
 CHROMIUM = Path("/usr/bin/chromium")
