@@ -6,7 +6,8 @@
 `papersieve eval` fits every method's features on the whole citeulike-t corpus (25,944 papers of all
 sciences). A server has only what its reader has seen: digest pages of one field and the rated
 papers. Here each user's corpus is the 2,000-paper tag neighbourhood their same-field page is drawn
-from, plus the page, the thumbs-ups and the thumbs-downs; ours and the reference baselines are
+from, plus the page, the thumbs-ups and the thumbs-downs; ours (`model.make_classifier` with the
+papers' sentence embeddings, as the server runs it), embedding Rocchio and the reference baselines are
 fitted on it alone. It measures ours against the baselines in that setting, and whether the model's
 document-frequency cut (`max_df`: words in more than that share of the corpus are dropped) removes
 the field's own words a reader's taste is about. Users, pages and labels are the eval's.
@@ -22,9 +23,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from model.classifier import PaperClassifier
-from model.features import MAX_DF, prepare_corpus
-from training.datasets.citeulike import CiteULike, load_citeulike
+from model import make_classifier, prepare_corpus
+from model.features import MAX_DF
+from training.datasets.citeulike import CiteULike, load_citeulike, with_embeddings
 from training.datasets.tfidf import arxiv_sanity_vectorizer
 from training.protocols.bootstrap import format_interval, mean_interval, resample_indices
 from training.protocols.episodes import (
@@ -36,7 +37,15 @@ from training.protocols.episodes import (
 )
 from training.protocols.ranking_metrics import PAGE_METRICS
 from training.protocols.replay import run_replay
-from training.protocols.scorers import OURS, RANDOM, Scorer, classifier_scorer, reference_baselines
+from training.protocols.scorers import (
+    EMBEDDING_ROCCHIO,
+    OURS,
+    RANDOM,
+    Scorer,
+    classifier_scorer,
+    embedding_rocchio_scorer,
+    reference_baselines,
+)
 from training.protocols.summary_tables import (
     differences_markdown,
     markdown_table,
@@ -51,11 +60,14 @@ OURS_NO_CUT = "ours, max_df 1 (no cut)"
 
 
 def field_scorers(corpus: pd.DataFrame, seed: int) -> dict[str, Scorer]:
-    """Ours (the model's max_df, and no cut) and the reference baselines, all fitted on this corpus."""
+    """Ours (the model's max_df, and no cut), embedding Rocchio when the corpus has an `embedding`
+    column, and the reference baselines, all fitted on this corpus."""
     scorers: dict[str, Scorer] = {}
     for name, max_df in ((OURS, MAX_DF), (OURS_NO_CUT, 1.0)):
-        make = partial(PaperClassifier, corpus=prepare_corpus(corpus, max_df=max_df))
+        make = partial(make_classifier, corpus=prepare_corpus(corpus, max_df=max_df))
         scorers[name] = classifier_scorer(make, corpus)
+    if "embedding" in corpus:
+        scorers[EMBEDDING_ROCCHIO] = embedding_rocchio_scorer(np.stack(corpus["embedding"].to_numpy()))
     tfidf = arxiv_sanity_vectorizer().fit(corpus["abstract"]).transform(corpus["abstract"]).tocsr()
     baselines = reference_baselines(tfidf, seed)
     del baselines[RANDOM]
@@ -101,7 +113,8 @@ def report(results: pd.DataFrame, resamples: np.ndarray, seconds: float, command
         "The eval's same-field episodes (same users, pages and labels), but every method's features are "
         "fitted per user on that user's field only: the 2,000-paper tag neighbourhood the page is drawn "
         "from, plus the page, the thumbs-ups and the thumbs-downs (about 2,100 papers), as a server sees "
-        "one field's digest pages (the eval fits them on all 25,944 papers). The baselines use the "
+        "one field's digest pages (the eval fits them on all 25,944 papers). Ours is `model.make_classifier` "
+        "with the papers' sentence embeddings (the current model). The baselines use the "
         "reference TF-IDF (arxiv-sanity-lite's vectorizer) fitted on the same field corpus. "
         f"{users} users, seed {seed}; ran in {seconds:.0f}s.\n\n"
         + "\n\n".join(tables)
@@ -123,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--users must be positive and budgets between 1 and 20")
     start = time.perf_counter()
     try:
-        results = run(load_citeulike(), args.users, tuple(args.budgets), args.seed)
+        data = with_embeddings(load_citeulike(), "citeulike-t")
+        results = run(data, args.users, tuple(args.budgets), args.seed)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
