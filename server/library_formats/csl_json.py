@@ -22,21 +22,21 @@ MENTION_FIELDS = ("number", "note", "archive_location", "container-title", "publ
 TEXT_FIELDS = ("title", "abstract", "URL", "DOI", *MENTION_FIELDS)
 
 
-def _items_with_lines(text: str) -> list[tuple[int, Any]]:
+def _items_with_lines(text: str) -> list[tuple[int | None, Any]]:
     """The items of a JSON array (or of an object's 'items'), each with the line it starts on."""
     decoder = json.JSONDecoder()
     position = len(text) - len(text.lstrip())
     try:
         if text.startswith("{", position):
             document = json.loads(text)
-            items = document.get("items", [document]) if isinstance(document, dict) else None
-            if not isinstance(items, list):
+            listed = document.get("items", [document]) if isinstance(document, dict) else None
+            if not isinstance(listed, list):
                 raise InvalidInput("a CSL-JSON file is a JSON array of items")
-            return [(None, item) for item in items]  # type: ignore[misc]
+            return [(None, item) for item in listed]
         if not text.startswith("[", position):
             raise InvalidInput("a CSL-JSON file is a JSON array of items")
         json.loads(text)  # the whole file is valid JSON, or its error (with line and column) is the message
-        items: list[tuple[int, Any]] = []
+        items: list[tuple[int | None, Any]] = []
         position += 1
         while True:
             while text[position] in " \t\r\n,":
