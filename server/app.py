@@ -16,11 +16,13 @@ from flask import Flask, Response, abort, current_app, g, jsonify, request
 from server.auth import TokenFile, bearer_token_matches, is_allowed_origin, is_loopback_host
 from server.embedding_worker import EmbeddingWorker
 from server.errors import register_error_handlers
+from server.extension_seen import note_extension_request
+from server.pairing import pairing_api
 from server.profile_models import ProfileModels
 from server.store import Store
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
-PUBLIC_ENDPOINTS = frozenset({"api.health"})
+PUBLIC_ENDPOINTS = frozenset({"api.health", "pairing.pair"})  # /pair checks its own one-time code
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,11 +48,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     app.before_request(_guard_request)
+    app.after_request(note_extension_request)
     app.teardown_appcontext(_close_store)
 
     from server.api import api
 
     app.register_blueprint(api)
+    app.register_blueprint(pairing_api)
     logging.getLogger("server").setLevel(logging.INFO)
     return app
 

@@ -1,9 +1,10 @@
-"""The `papersieve` command: serve, token, profiles, import, export, eval."""
+"""The `papersieve` command: serve, token, pair, profiles, import, export, doctor, service, eval."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import signal
 import sqlite3
@@ -229,6 +230,58 @@ def command_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- pair, doctor, service -----------------------------------------------------------------------
+
+
+def command_pair(args: argparse.Namespace) -> int:
+    from server.pairing import LIFETIME_SECONDS, new_pairing_code
+
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        code = new_pairing_code(data_dir)
+    except OSError as error:
+        raise CommandError(
+            f"cannot keep a pairing code in {data_dir}: {problem(data_dir, error) or error}"
+        ) from None
+    print(code.code)
+    print(
+        f"papersieve pair: enter this code in papersieve's onboarding page (or options) within "
+        f"{LIFETIME_SECONDS // 60} minutes; it works once, with the server serving {data_dir}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def command_doctor(args: argparse.Namespace) -> int:
+    from server.doctor import run_doctor
+
+    checks = run_doctor(resolve_data_dir(args.data_dir), args.host, args.port)
+    for check in checks:
+        print(check.line())
+    wrong = sum(check.ok is False for check in checks)
+    print("everything works" if not wrong else f"{wrong} thing{'s' if wrong > 1 else ''} to fix")
+    return 1 if wrong else 0
+
+
+def command_service(args: argparse.Namespace) -> int:
+    import platform
+
+    from server import service
+
+    explicit = args.data_dir or os.environ.get(DATA_DIR_ENV)
+    plan = service.plan(platform.system(), args.port, resolve_data_dir(args.data_dir) if explicit else None)
+    if args.action == "install":
+        lines, code = service.install(plan, start=not args.no_start), 0
+    elif args.action == "uninstall":
+        lines, code = service.uninstall(plan), 0
+    else:
+        lines, installed = service.status(plan)
+        code = 0 if installed else 1
+    for line in lines:
+        print(line)
+    return code
+
+
 # --- import, export ------------------------------------------------------------------------------
 
 
@@ -332,6 +385,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_data_dir(token)
     token.set_defaults(run=command_token)
+
+    pair = commands.add_parser(
+        "pair",
+        help="print a one-time code that pairs the extension (instead of pasting the token)",
+        description="Print a one-time pairing code (5 minutes, one use, 5 wrong tries) for the "
+        "extension's onboarding page or options; the running server exchanges it for the token.",
+    )
+    add_data_dir(pair)
+    pair.set_defaults(run=command_pair)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the whole set-up and say what to fix",
+        description="Check the data directory, token, database, the running server (reachable, "
+        "version, token), each profile's model and when the extension was last seen; exit 1 if "
+        "anything is wrong.",
+    )
+    doctor.add_argument(
+        "--host", default=DEFAULT_HOST, help="where the server listens (default: %(default)s)"
+    )
+    doctor.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help="its port (default: %(default)s)"
+    )
+    add_data_dir(doctor)
+    doctor.set_defaults(run=command_doctor)
+
+    service_parser = commands.add_parser(
+        "service",
+        help="start the server at login (systemd user unit, launchd agent)",
+        description="Install, remove or show a user-level service that runs `papersieve serve` at "
+        "login: a systemd user unit on Linux, a launchd agent on macOS.",
+    )
+    service_parser.add_argument("action", choices=("install", "uninstall", "status"))
+    service_parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help="the port to serve on (default: %(default)s)"
+    )
+    service_parser.add_argument(
+        "--no-start", action="store_true", help="install: write the file only, start nothing"
+    )
+    add_data_dir(service_parser)
+    service_parser.set_defaults(run=command_service)
 
     profiles = commands.add_parser(
         "profiles",

@@ -271,6 +271,7 @@ ERRORS = {
     403: "the Host is not a loopback name, or the Origin is a web page's",
     404: "no such profile, rating or endpoint",
     409: "a profile of that name exists",
+    410: "no pairing code is waiting, or it expired: run `papersieve pair` again",
     413: "the body is over 2 MiB",
     415: "the body's Content-Type is not one this call reads",
 }
@@ -334,6 +335,33 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                         },
                     ),
                     **_errors(403),
+                },
+            }
+        },
+        "/api/v1/pair": {
+            "post": {
+                "operationId": "pair",
+                "summary": "Exchange the one-time code of `papersieve pair` for the token (no token needed)",
+                "description": "The code lasts 5 minutes and works once; 5 wrong codes void it. Like every "
+                "call, refused (403) from a web page's Origin or a Host that is not loopback.",
+                "security": [],
+                "requestBody": _json_body(
+                    {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {"code": {"type": "string", "minLength": 1, "maxLength": 64}},
+                    }
+                ),
+                "responses": {
+                    **_ok(
+                        "the token, for every other call",
+                        {
+                            "type": "object",
+                            "required": ["token"],
+                            "properties": {"token": {"type": "string"}},
+                        },
+                    ),
+                    **_errors(400, 403, 410, 413, 415),
                 },
             }
         },
@@ -580,15 +608,24 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
         "/api/v1/profiles/{profile}/import": {
             "post": {
                 "operationId": "import_profile",
-                "summary": "Add ratings from a file (all or nothing); BibTeX and arXiv id lists count as 👍",
+                "summary": "Add ratings from a file: a papersieve export all or nothing; a library (BibTeX, "
+                "CSL-JSON, RIS, arXiv ids) as 👍, its damaged entries skipped and listed",
                 "parameters": [
                     PROFILE_PARAMETER,
                     {
                         "name": "format",
                         "in": "query",
                         "required": False,
-                        "description": "the file's format; without it, the Content-Type says",
+                        "description": "the file's format; without it, the Content-Type says (text/plain, "
+                        "application/octet-stream or none: told from the content, as with 'auto')",
                         "schema": {"enum": list(IMPORT_FORMATS)},
+                    },
+                    {
+                        "name": "dry_run",
+                        "in": "query",
+                        "required": False,
+                        "description": "true: read the file and reply as if importing, but write nothing",
+                        "schema": {"enum": ["true", "false", "1", "0"], "default": "false"},
                     },
                 ],
                 "requestBody": {
@@ -607,9 +644,44 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                         "how many were imported, and the profile's label counts",
                         {
                             "type": "object",
-                            "required": ["imported", *READINESS["required"]],
+                            "required": [
+                                "imported",
+                                "dry_run",
+                                "format",
+                                "found",
+                                "skipped",
+                                *READINESS["required"],
+                            ],
                             "properties": {
                                 "imported": {"type": "integer", "minimum": 0},
+                                "dry_run": {"type": "boolean"},
+                                "format": {"enum": [f for f in IMPORT_FORMATS if f != "auto"]},
+                                "found": {
+                                    "type": "integer",
+                                    "minimum": 0,
+                                    "description": "papers in the file",
+                                },
+                                "merged": {
+                                    "type": "integer",
+                                    "minimum": 0,
+                                    "description": "duplicate entries merged",
+                                },
+                                "without_abstract": {"type": "integer", "minimum": 0},
+                                "skipped": {
+                                    "type": "array",
+                                    "description": "entries skipped (up to 100), each with its first line",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["line", "entry", "reason"],
+                                        "properties": {
+                                            "line": {"type": ["integer", "null"]},
+                                            "entry": {"type": "string"},
+                                            "reason": {"type": "string"},
+                                        },
+                                    },
+                                },
+                                "skipped_count": {"type": "integer", "minimum": 0},
+                                "first": {"type": "array", "items": _ref("RatedPaper"), "maxItems": 10},
                                 **READINESS_PROPERTIES,
                             },
                         },
@@ -626,7 +698,9 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
             "version": version,
             "description": (
                 "The local papersieve server's API (127.0.0.1 only). Every call but GET /api/v1/health "
-                "needs 'Authorization: Bearer <token>' (`papersieve token` prints it). Requests whose "
+                "and POST /api/v1/pair needs 'Authorization: Bearer <token>' (`papersieve token` prints "
+                "it, or POST /api/v1/pair exchanges `papersieve pair`'s one-time code for it). "
+                "Requests whose "
                 "Host is not 127.0.0.1, localhost or [::1], or whose Origin is present and not a "
                 "browser extension's, get 403. Bodies over 2 MiB get 413. Every error is "
                 '{"error": "<what is wrong>"}.'

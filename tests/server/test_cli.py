@@ -14,7 +14,7 @@ import pytest
 from server.cli import build_parser, main
 
 REPO = Path(__file__).resolve().parents[2]
-COMMANDS = ["serve", "token", "profiles", "import", "export", "eval"]
+COMMANDS = ["serve", "token", "pair", "profiles", "import", "export", "doctor", "service", "eval"]
 
 
 def run(*args: str, cwd: Path = REPO, **kwargs) -> subprocess.CompletedProcess:

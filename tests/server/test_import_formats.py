@@ -9,12 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from server.app import create_app, shutdown_app
 from server.cli import main
 from server.label_formats import read_import
 from server.store import Store
 from server.validation import InvalidInput
+from tests.server.conftest import TOKEN
 
 LIBRARY = Path(__file__).resolve().parents[1] / "fixtures" / "library"
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app without its embedding worker: importing never waits for the sentence encoder."""
+    app = create_app({"DATA_DIR": tmp_path / "data", "TOKEN": TOKEN, "TESTING": True, "EMBEDDINGS": False})
+    yield app
+    shutdown_app(app)
 
 
 def read(name: str, fmt: str | None = None):

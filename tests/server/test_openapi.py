@@ -8,6 +8,7 @@ import re
 import jsonschema_rs
 import pytest
 
+from server.pairing import new_pairing_code
 from tests.server.conftest import TOKEN, rate
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}  # Flask adds them to every route
@@ -91,7 +92,8 @@ def test_only_health_is_public_and_every_operation_says_so(spec):
     for path, item in spec["paths"].items():
         for method, operation in item.items():
             public = operation.get("security") == []
-            assert public == (path == "/api/v1/health"), (method, path)
+            # /pair is how the extension gets its token: it checks its own one-time code instead
+            assert public == (path in ("/api/v1/health", "/api/v1/pair")), (method, path)
             assert ("401" in operation["responses"]) is not public, (method, path)
             assert "403" in operation["responses"], (method, path)
 
@@ -235,6 +237,14 @@ def test_real_responses_of_every_operation_match_the_description(app, api, check
     )
     c(api.post("/profiles/work/import", data="x", content_type="image/png"), "POST", imported, 415)
     c(api.post("/profiles/nobody/import", data="[]", content_type="application/json"), "POST", imported, 404)
+
+    pairing = "/api/v1/pair"
+    code = new_pairing_code(app.config["DATA_DIR"]).code
+    c(api.post("/pair", json={"code": "AAAA-AAAA"}), "POST", pairing, 403)
+    c(api.post("/pair", json={"code": code}), "POST", pairing, 200)
+    c(api.post("/pair", json={"code": code}), "POST", pairing, 410)
+    c(api.post("/pair", json={"code": 1}), "POST", pairing, 400)
+    c(api.post("/pair", data="{}", content_type="text/plain"), "POST", pairing, 415)
 
     undo = "/api/v1/feedback/{profile}/{paper_id}"
     c(api.delete(f"/feedback/default/{papers[0]['id']}"), "DELETE", undo, 200)
