@@ -15,24 +15,15 @@ from typing import TYPE_CHECKING
 
 from server import __version__
 from server.auth import LOOPBACK_HOSTS, load_or_create_token, rotate_token, token_path
+from server.command_error import CommandError
 from server.config import DATA_DIR_ENV, DEFAULT_HOST, DEFAULT_PORT, resolve_data_dir, saved_model_path
 from server.datadir import PRIVATE_DIR_MODE, DataDirBusy, ServerLock, problem, tighten_permissions
-from server.label_formats import (
-    EXPORT_FORMATS,
-    FORMAT_BY_SUFFIX,
-    IMPORT_FORMATS,
-    export_ratings,
-    import_ratings,
-)
+from server.label_formats import EXPORT_FORMATS, FORMAT_BY_SUFFIX, IMPORT_FORMATS, export_ratings
 from server.store import DEFAULT_PROFILE, Store, StoreError
 from server.validation import InvalidInput, check_profile_name
 
 if TYPE_CHECKING:
     from flask import Flask
-
-
-class CommandError(Exception):
-    """A failure to report as one line on stderr with a non-zero exit code."""
 
 
 def port_number(text: str) -> int:
@@ -290,21 +281,9 @@ def ratings_count(count: int) -> str:
 
 
 def command_import(args: argparse.Namespace) -> int:
-    fmt = args.format or FORMAT_BY_SUFFIX.get(Path(args.file).suffix.lower())
-    if fmt is None:
-        raise CommandError(
-            f"cannot tell the format of {args.file}: pass --format ({', '.join(IMPORT_FORMATS)})"
-        )
-    try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read {args.file}: {error}") from None
-    rated = import_ratings(text, fmt)
-    with open_store(args) as store:
-        count = store.import_ratings(check_profile_name(args.profile), rated)
-        labels = store.label_counts(args.profile)
-    print(f"imported {ratings_count(count)} into {args.profile!r} (now 👍 {labels.up}, 👎 {labels.down})")
-    return 0
+    from server.import_command import run_import
+
+    return run_import(args.file, args.format, args.profile, args.dry_run, lambda: open_store(args))
 
 
 def command_export(args: argparse.Namespace) -> int:
@@ -439,12 +418,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        help="import ratings (JSON, CSV, BibTeX, arXiv ids)",
-        description="Import ratings with their papers. BibTeX entries and "
-        "arXiv id lists (one id or arxiv.org link a line) count as 👍.",
+        help="seed a profile from your library (BibTeX, CSL-JSON, RIS, arXiv ids) or a papersieve export",
+        description="Import papers as 👍 from a reader's library: BibTeX (Zotero, JabRef, Mendeley), "
+        "CSL-JSON (Zotero), RIS, or a list of arXiv ids or links (one a line); or a papersieve JSON/CSV "
+        "export with its own ratings. A damaged entry is reported with its line and skipped.",
     )
     importer.add_argument("file", help="the file to import, or - for standard input")
-    importer.add_argument("--format", choices=IMPORT_FORMATS, help="default: from the file's extension")
+    importer.add_argument(
+        "--format", choices=IMPORT_FORMATS, help="default (auto): told from the file's content"
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="show how many papers and the first ones; write nothing"
+    )
     add_profile(importer)
     add_data_dir(importer)
     importer.set_defaults(run=command_import)
