@@ -9,10 +9,8 @@ refitted like a grown corpus."""
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from model import ModelLoadError, load_model, make_classifier, prepare_corpus, save_model
+from server.child_process import ChildProcessDied, run_in_child
 from server.config import saved_model_path
 from server.store import Store, now
 
@@ -75,6 +74,7 @@ class _ProfileSlot:
     corpus: PreparedCorpus | None = None
     started: bool = False  # a saved model has been looked for since the server started
     refreshing: bool = False
+    fit_failed: bool = False  # the last background fit failed: retried at the next growth check
     corpus_checked_at: float = float("-inf")  # time.monotonic() of the last corpus growth check
     # (revision, vectors generation) at which the rated papers' vectors were last counted, and the count
     labels_counted_at: tuple[int, int] | None = None
@@ -257,7 +257,8 @@ class ProfileModels:
         check runs at most every `corpus_check_seconds`, not on every request."""
         now_monotonic = time.monotonic()
         if slot.refreshing or (
-            slot.corpus is not None and now_monotonic - slot.corpus_checked_at < self.corpus_check_seconds
+            (slot.corpus is not None or slot.fit_failed)
+            and now_monotonic - slot.corpus_checked_at < self.corpus_check_seconds
         ):
             return
         slot.corpus_checked_at = now_monotonic
@@ -279,8 +280,18 @@ class ProfileModels:
         try:
             prepared = prepare_profile_corpus(self.data_dir, profile)
             with slot.lock:
-                slot.corpus = prepared
+                slot.corpus, slot.fit_failed = prepared, False
+        except ChildProcessDied as error:  # e.g. the out-of-memory killer: one line, no traceback
+            slot.fit_failed = True
+            log.warning(
+                "the corpus features of profile %r were not refitted: %s; the current ones serve, "
+                "and the fit is tried again in %g s",
+                profile,
+                error,
+                self.corpus_check_seconds,
+            )
         except Exception:
+            slot.fit_failed = True
             log.exception("could not refresh the corpus features of profile %r", profile)
         finally:
             slot.refreshing = False
@@ -332,9 +343,7 @@ def prepare_profile_corpus(data_dir: Path, profile: str) -> PreparedCorpus | Non
         size = store.corpus_size(profile)
         if size <= IN_PROCESS_MAX_PAPERS:
             return _prepare_from_store(store, profile)
-    context = multiprocessing.get_context("spawn")  # never fork a multi-threaded server
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_prepare_in_child, data_dir, profile).result()
+    return run_in_child(_prepare_in_child, data_dir, profile)  # ends with the server, killed or not
 
 
 def _prepare_from_store(store: Store, profile: str) -> PreparedCorpus | None:
