@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from model import ModelLoadError, load_model, make_classifier, prepare_corpus, save_model
+from model.persistence import remove_stale_temp_files
 from server.child_process import ChildProcessDied, run_in_child
 from server.config import saved_model_path
 from server.store import Store, now
@@ -155,6 +156,8 @@ class ProfileModels:
         self.corpus_check_seconds = corpus_check_seconds
         self.models_dir = self.data_dir / "models"
         self.models_dir.mkdir(parents=True, exist_ok=True)
+        for path in remove_stale_temp_files(self.models_dir):
+            log.info("removed %s, half-written by a server that was killed while saving", path.name)
         self.saver = ModelSaver()
         self._slots: dict[str, _ProfileSlot] = {}
         self._slots_lock = threading.Lock()
