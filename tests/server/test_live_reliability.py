@@ -25,7 +25,10 @@ def serve(data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
     """`papersieve serve` expected to refuse to start: its exit code and output."""
     return subprocess.run(
         [sys.executable, "-m", "server.cli", "serve", "--port", "0", "--data-dir", str(data_dir)],
-        capture_output=True, text=True, cwd=REPO, timeout=timeout,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=timeout,
     )
 
 
@@ -61,7 +64,11 @@ def test_token_rotate_makes_a_private_new_token_that_a_running_server_uses_at_on
     assert live.request("GET", "/profiles")[0] == 200
     rotated = subprocess.run(
         [sys.executable, "-m", "server.cli", "token", "--rotate", "--data-dir", str(live.data_dir)],
-        capture_output=True, text=True, cwd=REPO, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=True,
     )
     new = rotated.stdout.strip()
     assert new != old and len(new) >= 40 and "old one is refused" in rotated.stderr
@@ -140,8 +147,9 @@ def test_serve_tightens_a_data_dir_and_token_open_to_others(tmp_path):
 def test_a_live_server_answers_503_while_its_data_dir_is_read_only_and_recovers(live):
     assert live.request("POST", "/feedback", {"paper": PAPER, "rating": 1})[0] == 200
     with read_only(live.data_dir):
-        status, body = live.request("POST", "/feedback", {"paper": {**PAPER, "id": "2401.00002"},
-                                                          "rating": -1})
+        status, body = live.request(
+            "POST", "/feedback", {"paper": {**PAPER, "id": "2401.00002"}, "rating": -1}
+        )
         assert status == 503 and "read-only" in body["error"] and str(live.data_dir) in body["error"]
         status, body = live.request("GET", "/profiles/default/ratings")
         assert status == 200 and body["total"] == 1

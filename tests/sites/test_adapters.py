@@ -97,8 +97,9 @@ def test_huggingface_cards_join_abstracts_from_hydration_json(open_page, url, bu
 
 @pytest.mark.parametrize("breakage", ["missing", "malformed"])
 def test_huggingface_without_usable_hydration_json_still_lists_cards(open_page, breakage):
-    page = open_page("https://huggingface.co/papers",
-                     s.huggingface_daily_page(HF[:8], hydration=breakage == "malformed"))
+    page = open_page(
+        "https://huggingface.co/papers", s.huggingface_daily_page(HF[:8], hydration=breakage == "malformed")
+    )
     if breakage == "malformed":
         page.evaluate("""() => document.querySelector('[data-target="DailyPapers"]')
                              .setAttribute('data-props', '{"dailyPapers": [{"paper": ')""")

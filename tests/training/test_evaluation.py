@@ -118,8 +118,10 @@ def test_same_field_pages_keep_the_reader_and_change_only_the_negatives(citeulik
     plain = make_episodes(citeulike, TINY, "random")
     field = make_episodes(citeulike, TINY, "same-field")
     again = make_episodes(citeulike, TINY, "same-field")
-    assert all(np.array_equal(a.page, b.page) and np.array_equal(a.downs, b.downs)
-               for a, b in zip(field, again, strict=True))
+    assert all(
+        np.array_equal(a.page, b.page) and np.array_equal(a.downs, b.downs)
+        for a, b in zip(field, again, strict=True)
+    )
     for a, b in zip(plain, field, strict=True):
         assert a.user == b.user and np.array_equal(a.ups, b.ups)
         assert set(a.page[a.relevant]) == set(b.page[b.relevant])
@@ -134,8 +136,11 @@ def test_same_field_pages_keep_the_reader_and_change_only_the_negatives(citeulik
 def test_paired_difference_against_itself_is_zero(citeulike):
     episodes = make_episodes(citeulike, TINY, "random")
     baselines = reference_baselines(citeulike.tfidf, seed=0)
-    scorers = {"ours": baselines["rocchio-tfidf"], "random": baselines["random"],
-               "rocchio-tfidf": baselines["rocchio-tfidf"]}
+    scorers = {
+        "ours": baselines["rocchio-tfidf"],
+        "random": baselines["random"],
+        "rocchio-tfidf": baselines["rocchio-tfidf"],
+    }
     results, _ = run_replay(episodes, scorers, (2,), log=lambda _: None)
     diffs = paired_differences(results, ("auc", "ndcg@10"), resample_indices(len(episodes), 20, 0))
     assert (diffs["best baseline"] == "rocchio-tfidf").all()  # random never counts as the best baseline
@@ -198,8 +203,9 @@ def test_classifier_builder_passes_corpus_only_when_the_factory_takes_it():
     assert classifier_builder(without_corpus, corpus)() == "plain"
 
 
-def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys):
+def test_tiny_full_run_writes_sections_and_plots(
+    citeulike, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
     """The whole citeulike-t pipeline with our real classifier; its corpus-level features are left out
     here (the model's prepare_corpus on 26,000 papers takes longer than this test should)."""
     (tmp_path / "corpus_free_factory.py").write_text(CORPUS_FREE_FACTORY, encoding="utf-8")
@@ -209,25 +215,51 @@ def test_tiny_full_run_writes_sections_and_plots(citeulike, tmp_path: Path, monk
     monkeypatch.setattr(evaluate, "with_embeddings", episode_embeddings(tiny))
     results_md = tmp_path / "RESULTS.md"
     monkeypatch.setattr(evaluate, "write_section", lambda name, md: write_section(name, md, path=results_md))
-    code = evaluate.main(["--dataset", "citeulike", "--users", "4", "--budgets", "2", "--bootstrap", "20",
-                          "--active-learning-users", "2", "--out-dir", str(tmp_path / "plots"),
-                          "--classifier", "corpus_free_factory:make_without_corpus",
-                          "--per-user", str(tmp_path / "per_user.csv")])
+    code = evaluate.main(
+        [
+            "--dataset",
+            "citeulike",
+            "--users",
+            "4",
+            "--budgets",
+            "2",
+            "--bootstrap",
+            "20",
+            "--active-learning-users",
+            "2",
+            "--out-dir",
+            str(tmp_path / "plots"),
+            "--classifier",
+            "corpus_free_factory:make_without_corpus",
+            "--per-user",
+            str(tmp_path / "per_user.csv"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "| ours |" in out and "| rocchio-tfidf |" in out and "ours − best" in out
     assert "| rocchio-embedding |" in out and "| terms-only model |" in out
     assert "Against each Rocchio" in out and "ours − rocchio-embedding" in out
     text = results_md.read_text(encoding="utf-8")
-    for section in ("evaluate-summary", "citeulike-random", "citeulike-same-field", "citeulike-calibration",
-                    "citeulike-active-learning"):
+    for section in (
+        "evaluate-summary",
+        "citeulike-random",
+        "citeulike-same-field",
+        "citeulike-calibration",
+        "citeulike-active-learning",
+    ):
         assert f"<!-- begin {section} -->" in text
     assert "python -m training.evaluate --dataset citeulike --users 4" in text
     per_user = pd.read_csv(tmp_path / "per_user.csv")
     assert len(per_user) == 2 * 7 * 4 and set(per_user["variant"]) == {"random", "same-field"}
     pngs = sorted(p.name for p in (tmp_path / "plots").glob("*.png"))
-    assert pngs == ["active-learning.png", "learning-curves-random.png", "learning-curves-same-field.png",
-                    "reliability-random.png", "reliability-same-field.png"]
+    assert pngs == [
+        "active-learning.png",
+        "learning-curves-random.png",
+        "learning-curves-same-field.png",
+        "reliability-random.png",
+        "reliability-same-field.png",
+    ]
 
 
 def episode_embeddings(settings: ReplaySettings, variants: tuple[str, ...] = ("random", "same-field")):
@@ -239,9 +271,14 @@ def episode_embeddings(settings: ReplaySettings, variants: tuple[str, ...] = ("r
         from model.embedding import DIMENSIONS, shared_encoder
 
         n = max(settings.budgets)
-        used = sorted({int(i) for variant in variants
-                       for episode in make_episodes(data, settings, variant)
-                       for i in (*episode.page, *episode.ups[:n], *episode.downs[:2 * n])})
+        used = sorted(
+            {
+                int(i)
+                for variant in variants
+                for episode in make_episodes(data, settings, variant)
+                for i in (*episode.page, *episode.ups[:n], *episode.downs[: 2 * n])
+            }
+        )
         vectors = np.zeros((len(data.texts), DIMENSIONS), dtype=np.float32)
         chosen = data.texts.iloc[used]
         vectors[used] = shared_encoder(2).encode(chosen["title"].tolist(), chosen["abstract"].tolist())
@@ -257,9 +294,21 @@ def test_tiny_citeulike_a_run_compares_ours_with_both_rocchios(tmp_path: Path, m
     monkeypatch.syspath_prepend(str(tmp_path))
     settings = ReplaySettings(users=3, budgets=(2,), min_library=30)
     monkeypatch.setattr(evaluate, "with_embeddings", episode_embeddings(settings, ("random",)))
-    code = evaluate.main(["--dataset", "citeulike-a", "--citeulike-a-users", "3", "--budgets", "2",
-                          "--bootstrap", "20", "--classifier", "corpus_free_factory:make_without_corpus",
-                          "--no-write"])
+    code = evaluate.main(
+        [
+            "--dataset",
+            "citeulike-a",
+            "--citeulike-a-users",
+            "3",
+            "--budgets",
+            "2",
+            "--bootstrap",
+            "20",
+            "--classifier",
+            "corpus_free_factory:make_without_corpus",
+            "--no-write",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     for method in ("ours", "terms-only model", "rocchio-embedding", "rocchio-tfidf", "random"):
@@ -320,8 +369,13 @@ def test_field_corpus_replay_fits_every_method_on_the_readers_field(citeulike):
     from training.protocols import field_corpus
 
     results = field_corpus.run(citeulike, users=2, budgets=(2,), seed=0, log=lambda _: None)
-    methods = [OURS, field_corpus.OURS_NO_CUT, "rocchio-tfidf", "svm-tfidf (arxiv-sanity-lite)",
-               "logreg-tfidf"]
+    methods = [
+        OURS,
+        field_corpus.OURS_NO_CUT,
+        "rocchio-tfidf",
+        "svm-tfidf (arxiv-sanity-lite)",
+        "logreg-tfidf",
+    ]
     assert sorted(results["method"].unique()) == sorted(methods)
     assert len(results) == len(methods) * 2 and results[["auc", "p@5", "ndcg@10"]].notna().all().all()
     # The same pages as the eval's same-field variant: the same users, ranked by every method.
@@ -331,8 +385,9 @@ def test_field_corpus_replay_fits_every_method_on_the_readers_field(citeulike):
     assert "ours − best baseline" in markdown and "no cut − max_df 0.1" in markdown
 
 
-def test_every_reader_replay_gives_each_user_the_200_draws_page(citeulike, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch):
+def test_every_reader_replay_gives_each_user_the_200_draws_page(
+    citeulike, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """`papersieve eval` replays every eligible reader (1,127); each of the README's 200 gets its page."""
     from training.protocols.citeulike_replay import our_classifier, replay_scorers, run_variant
     from training.protocols.episodes import eligible_users

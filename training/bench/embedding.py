@@ -59,10 +59,12 @@ def store_size(titles: list[str]) -> tuple[float, float, float]:
     rng = np.random.default_rng(SEED)
     with tempfile.TemporaryDirectory(prefix="papersieve-bench-") as tmp:
         store = Store.open(Path(tmp), encoder=key)
-        papers = [Paper(id=f"bench:{i}", title=titles[i % len(titles)],
-                        abstract="", url="") for i in range(STORE_PAPERS)]
+        papers = [
+            Paper(id=f"bench:{i}", title=titles[i % len(titles)], abstract="", url="")
+            for i in range(STORE_PAPERS)
+        ]
         for start in range(0, STORE_PAPERS, 5_000):
-            store.record_seen("default", papers[start:start + 5_000])
+            store.record_seen("default", papers[start : start + 5_000])
         store.close()
         path = Path(tmp) / "papersieve.sqlite3"
         without = _database_mib(path)
@@ -70,8 +72,8 @@ def store_size(titles: list[str]) -> tuple[float, float, float]:
         for start in range(0, STORE_PAPERS, 5_000):
             vectors = rng.normal(size=(5_000, DIMENSIONS)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            store.save_embeddings(key, list(zip(papers[start:start + 5_000], vectors, strict=True)))
-        ids = [p.id for p in papers[::STORE_PAPERS // 104][:104]]
+            store.save_embeddings(key, list(zip(papers[start : start + 5_000], vectors, strict=True)))
+        ids = [p.id for p in papers[:: STORE_PAPERS // 104][:104]]
         store.embeddings_for(ids)
         started = time.perf_counter()
         for _ in range(20):
@@ -113,8 +115,9 @@ def page_latency(page: list[dict]) -> tuple[float, float, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
     args = parser.parse_args(argv)
     page = hf_trending_page()
@@ -126,31 +129,49 @@ def main(argv: list[str] | None = None) -> int:
     encoder = SentenceEncoder(1)
     loaded = rss_mib()
     encoder.encode(page_titles, page_abstracts)
-    rows.append(("RSS of the encoder (onnxruntime + model, after embedding 104 abstracts)",
-                 f"+{loaded - before:.0f} MiB loaded, +{rss_mib() - before:.0f} MiB after use"))
+    rows.append(
+        (
+            "RSS of the encoder (onnxruntime + model, after embedding 104 abstracts)",
+            f"+{loaded - before:.0f} MiB loaded, +{rss_mib() - before:.0f} MiB after use",
+        )
+    )
     del encoder
     for threads in (1, 2):
         with_abstracts = throughput(threads, page_titles, page_abstracts)
         titles_only = throughput(threads, titles, [""] * len(titles))
-        rows.append((f"throughput, {threads} thread{'s' if threads > 1 else ''}",
-                     f"{with_abstracts:.1f} papers/s with abstracts ({1000 / with_abstracts:.0f} ms each), "
-                     f"{titles_only:.0f} titles/s ({1000 / titles_only:.1f} ms each)"))
+        rows.append(
+            (
+                f"throughput, {threads} thread{'s' if threads > 1 else ''}",
+                f"{with_abstracts:.1f} papers/s with abstracts ({1000 / with_abstracts:.0f} ms each), "
+                f"{titles_only:.0f} titles/s ({1000 / titles_only:.1f} ms each)",
+            )
+        )
     without, with_vectors, read_ms = store_size(titles)
-    rows.append((f"SQLite store at {STORE_PAPERS:,} papers (titles only)",
-                 f"{without:.1f} MiB without vectors, {with_vectors:.1f} MiB with one float16 vector each "
-                 f"(+{(with_vectors - without) * 2**20 / STORE_PAPERS:.0f} bytes a paper); reading 104 "
-                 f"vectors {read_ms:.2f} ms"))
+    rows.append(
+        (
+            f"SQLite store at {STORE_PAPERS:,} papers (titles only)",
+            f"{without:.1f} MiB without vectors, {with_vectors:.1f} MiB with one float16 vector each "
+            f"(+{(with_vectors - without) * 2**20 / STORE_PAPERS:.0f} bytes a paper); reading 104 "
+            f"vectors {read_ms:.2f} ms",
+        )
+    )
     first_ms, final_s, asks = page_latency(page)
-    rows.append(("100 new papers with abstracts, fresh server (1 embedding thread)",
-                 f"first marks (provisional) after {first_ms:.0f} ms; every score final after "
-                 f"{final_s:.1f} s ({100 / final_s:.1f} papers/s while serving; {asks} polls)"))
+    rows.append(
+        (
+            "100 new papers with abstracts, fresh server (1 embedding thread)",
+            f"first marks (provisional) after {first_ms:.0f} ms; every score final after "
+            f"{final_s:.1f} s ({100 / final_s:.1f} papers/s while serving; {asks} polls)",
+        )
+    )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     table = "\n".join(["| measurement | result |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
-    report = ("## Embedding benchmark (`training/bench/embedding.py`)\n\n"
-              f"Command: `.venv/bin/python -m training.bench.embedding` (seed {SEED}; {machine}; encoder "
-              f"{ENCODER_NAME} {ENCODER_VERSION}).\n\n{table}\n\nThe extension shows the first marks at once "
-              "and asks again for provisional scores after 1, 2, 4, 8 and then every 15 s, so a reader sees "
-              "the final marks at the first re-ask after the last paper is embedded.")
+    report = (
+        "## Embedding benchmark (`training/bench/embedding.py`)\n\n"
+        f"Command: `.venv/bin/python -m training.bench.embedding` (seed {SEED}; {machine}; encoder "
+        f"{ENCODER_NAME} {ENCODER_VERSION}).\n\n{table}\n\nThe extension shows the first marks at once "
+        "and asks again for provisional scores after 1, 2, 4, 8 and then every 15 s, so a reader sees "
+        "the final marks at the first re-ask after the last paper is embedded."
+    )
     publish("bench_embedding", report, write=not args.no_write)
     return 0
 

@@ -38,8 +38,10 @@ def texts_hash(texts: list[str]) -> str:
 
 def dataset_embeddings(name: str, frame: pd.DataFrame, threads: int = 2, quiet: bool = False) -> np.ndarray:
     """float32 (len(frame), 384) vectors of the frame's title + abstract, from the cache or computed."""
-    texts = [embedding_text(t, a) for t, a in zip(frame["title"].astype(str), frame["abstract"].astype(str),
-                                                   strict=True)]
+    texts = [
+        embedding_text(t, a)
+        for t, a in zip(frame["title"].astype(str), frame["abstract"].astype(str), strict=True)
+    ]
     path = cache_dir() / f"{name}-{ENCODER_NAME}-{ENCODER_VERSION}-{texts_hash(texts)}.npy"
     if path.exists():
         return np.load(path).astype(np.float32)
@@ -47,11 +49,14 @@ def dataset_embeddings(name: str, frame: pd.DataFrame, threads: int = 2, quiet: 
     vectors = np.zeros((len(texts), 384), dtype=np.float32)
     start = time.perf_counter()
     for first in range(0, len(texts), CHUNK):
-        vectors[first:first + CHUNK] = encoder.encode_texts(texts[first:first + CHUNK])
+        vectors[first : first + CHUNK] = encoder.encode_texts(texts[first : first + CHUNK])
         if not quiet:
             done = min(first + CHUNK, len(texts))
-            print(f"  embedding {name}: {done:,}/{len(texts):,} ({time.perf_counter() - start:.0f} s)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  embedding {name}: {done:,}/{len(texts):,} ({time.perf_counter() - start:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial.npy")
     np.save(partial, vectors.astype(np.float16))

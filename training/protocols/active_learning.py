@@ -5,16 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from training.protocols.bootstrap import format_interval, mean_interval, resample_indices
 from training.protocols.episodes import Episode
+from training.protocols.learning_curves import plot_active_learning
 from training.protocols.ranking_metrics import page_metrics
 from training.protocols.scorers import positive_proba
 from training.protocols.summary_tables import markdown_table
+
+if TYPE_CHECKING:
+    from training.reports.eval_report import Report
 
 # How the check runs, in words: printed above its table in RESULTS.md.
 PROTOCOL = """\
@@ -57,8 +61,14 @@ def _evaluate(clf: Any, texts: pd.DataFrame, episode: Episode) -> dict[str, floa
     return page_metrics(positive_proba(clf, texts.iloc[episode.page]), episode.relevant)
 
 
-def run_episode(make: Callable[[], Any], texts: pd.DataFrame, episode: Episode, strategy: str, seed: int,
-                checkpoints: tuple[int, ...]) -> list[dict]:
+def run_episode(
+    make: Callable[[], Any],
+    texts: pd.DataFrame,
+    episode: Episode,
+    strategy: str,
+    seed: int,
+    checkpoints: tuple[int, ...],
+) -> list[dict]:
     pool = np.concatenate([episode.ups, episode.downs])
     truth = np.r_[np.ones(len(episode.ups), int), np.zeros(len(episode.downs), int)]
     chosen = [0, len(episode.ups)]  # first thumbs-up, first thumbs-down (positions in pool)
@@ -71,8 +81,15 @@ def run_episode(make: Callable[[], Any], texts: pd.DataFrame, episode: Episode, 
         needs_model = strategy == "suggested" or clicks in checkpoints
         clf = _fit(make, texts, list(pool[chosen]), list(truth[chosen])) if needs_model else None
         if clicks in checkpoints:
-            rows.append({"strategy": strategy, "clicks": clicks, "user": episode.user,
-                         "positives": int(truth[chosen].sum()), **_evaluate(clf, texts, episode)})
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "clicks": clicks,
+                    "user": episode.user,
+                    "positives": int(truth[chosen].sum()),
+                    **_evaluate(clf, texts, episode),
+                }
+            )
         if clicks >= last or not remaining:
             return rows
         if strategy == "suggested":
@@ -82,9 +99,15 @@ def run_episode(make: Callable[[], Any], texts: pd.DataFrame, episode: Episode, 
             chosen.append(remaining.pop(0))
 
 
-def run_active_learning(make: Callable[[], Any], texts: pd.DataFrame, episodes: list[Episode], seed: int,
-                        bootstrap: int, checkpoints: tuple[int, ...] = CHECKPOINTS,
-                        log: Callable[[str], None] = print) -> ActiveLearningResult:
+def run_active_learning(
+    make: Callable[[], Any],
+    texts: pd.DataFrame,
+    episodes: list[Episode],
+    seed: int,
+    bootstrap: int,
+    checkpoints: tuple[int, ...] = CHECKPOINTS,
+    log: Callable[[str], None] = print,
+) -> ActiveLearningResult:
     start = time.perf_counter()
     rows = []
     probe = make()
@@ -125,12 +148,14 @@ def active_learning_markdown(result: ActiveLearningResult) -> str:
             row[f"{metric} suggested − random"] = format_interval(*mean_interval(sug - rnd, resamples))
         row["👍 among rated (random / suggested)"] = (
             f"{_values(results, 'random', clicks, 'positives').mean():.1f} / "
-            f"{_values(results, 'suggested', clicks, 'positives').mean():.1f}")
+            f"{_values(results, 'suggested', clicks, 'positives').mean():.1f}"
+        )
         rows.append(row)
     table = pd.DataFrame(rows).set_index("clicks")
-    return (f"{users} users; suggestions from {result.selector}; intervals: paired per-user bootstrap, "
-            f"{len(resamples)} resamples.\n\n" + markdown_table(table) + "\n\n"
-            + active_learning_summary(result))
+    return (
+        f"{users} users; suggestions from {result.selector}; intervals: paired per-user bootstrap, "
+        f"{len(resamples)} resamples.\n\n" + markdown_table(table) + "\n\n" + active_learning_summary(result)
+    )
 
 
 def active_learning_summary(result: ActiveLearningResult) -> str:
@@ -142,6 +167,32 @@ def active_learning_summary(result: ActiveLearningResult) -> str:
         target = _values(results, "random", last, metric).mean()
         reached = clicks_to_reach(results, "suggested", metric, target)
         when = f"after {reached} clicks" if reached is not None else f"not within {last} clicks"
-        summary.append(f"- {metric}: random rating reaches {target:.3f} after {last} clicks; "
-                       f"rating the suggested papers reaches it {when}.")
+        summary.append(
+            f"- {metric}: random rating reaches {target:.3f} after {last} clicks; "
+            f"rating the suggested papers reaches it {when}."
+        )
     return "\n".join(summary)
+
+
+def active_learning_section(
+    texts: pd.DataFrame,
+    make: Callable[[], Any],
+    episodes: list[Episode],
+    users: int,
+    seed: int,
+    bootstrap: int,
+    report: Report,
+) -> str:
+    """The eval's active-learning section for `users` of the episodes (drawn with the seed)."""
+    count = min(users, len(episodes))
+    chosen = np.sort(np.random.default_rng(seed).choice(len(episodes), size=count, replace=False))
+    al = run_active_learning(make, texts, [episodes[i] for i in chosen], seed, bootstrap, log=report.log)
+    plot = report.plot_path("active-learning.png")
+    if plot is not None:
+        plot_active_learning(al.results, METRICS, f"citeulike-t random pages, {count} users", plot)
+    report.highlight(
+        f"**Active learning** ({count} users, citeulike-t random pages):\n\n" + active_learning_summary(al)
+    )
+    return f"{PROTOCOL}\n\n{active_learning_markdown(al)}\n\nRan in {al.seconds:.0f}s." + report.link(
+        plot, "active learning curves"
+    )

@@ -12,7 +12,7 @@ import pandas as pd
 
 from training.datasets.citeulike import CiteULike, corpus_frame
 from training.protocols.bootstrap import resample_indices
-from training.protocols.episodes import Episode, ReplaySettings, make_episodes
+from training.protocols.episodes import NEIGHBOURHOOD_SIZE, Episode, ReplaySettings, make_episodes
 from training.protocols.ranking_metrics import PAGE_METRICS
 from training.protocols.replay import run_replay
 from training.protocols.scorers import (
@@ -37,6 +37,26 @@ from training.protocols.summary_tables import (
     paired_differences,
 )
 
+# How each replay builds its pages, in words: printed above its tables in RESULTS.md.
+CITEULIKE_A_DESCRIPTION = (
+    "citeulike-a/README.md's protocol: readers with 30+ library items (961), 200 drawn with seed 0; page = "
+    "5 held-out library items + 95 random non-library items; thumbs-downs random non-library items; "
+    "text = real title (+ abstract for the 11% that have one). rocchio-tfidf is the README's "
+    "(sublinear tf, English stop words, word pairs, min_df 2, on every item)."
+)
+PAGE_DESCRIPTIONS = {
+    "random": "page = 5 held-out library items + 95 uniformly random non-library items (all sciences); "
+    "thumbs-downs likewise; exactly citeulike-t/README.md's protocol.",
+    "same-field": "page = the same 5 held-out items + 95 items drawn uniformly (same per-user generator) "
+    f"from the reader's field: the {NEIGHBOURHOOD_SIZE:,} non-library pool items (of 25,944) "
+    "whose CiteULike tags are closest to the reader's whole library (each item a tf-idf "
+    "vector of its tags, smoothed idf, L2 rows; the library's profile is the mean of its "
+    "rows; dot product, ties to the lower id; near-duplicates of library items, word "
+    "TF-IDF cosine ≥ 0.9, left out); the 40 thumbs-downs come from the same field, "
+    "the users, held-out items and thumbs-ups are the random variant's. Tags build the page "
+    "only: no method sees them (training/protocols/episodes.py).",
+}
+
 
 @dataclass
 class VariantResult:
@@ -55,8 +75,9 @@ def our_classifier(data: CiteULike, classifier: str) -> Callable[[], Any]:
     return classifier_builder(load_factory(classifier), corpus_frame(data), corpus_preparer(classifier))
 
 
-def replay_scorers(data: CiteULike, make: Callable[[], Any], seed: int,
-                   reference: bool = True) -> dict[str, Scorer]:
+def replay_scorers(
+    data: CiteULike, make: Callable[[], Any], seed: int, reference: bool = True
+) -> dict[str, Scorer]:
     """Ours first; with embeddings, the terms-only previous model and embedding Rocchio; then the
     reference baselines (all four, or with reference=False only Rocchio on the data's TF-IDF)."""
     scorers = {OURS: classifier_scorer(make, data.texts)}
@@ -69,10 +90,15 @@ def replay_scorers(data: CiteULike, make: Callable[[], Any], seed: int,
     return {**scorers, **baselines}
 
 
-
-def run_variant(data: CiteULike, settings: ReplaySettings, variant: str, scorers: dict[str, Scorer],
-                bootstrap: int, log: Callable[[str], None] = print,
-                dataset: str = "citeulike-t") -> VariantResult:
+def run_variant(
+    data: CiteULike,
+    settings: ReplaySettings,
+    variant: str,
+    scorers: dict[str, Scorer],
+    bootstrap: int,
+    log: Callable[[str], None] = print,
+    dataset: str = "citeulike-t",
+) -> VariantResult:
     start = time.perf_counter()
     episodes = make_episodes(data, settings, variant)
     log(f"{dataset}, {variant} pages: {len(episodes)} users, budgets {list(settings.budgets)}")
@@ -80,8 +106,11 @@ def run_variant(data: CiteULike, settings: ReplaySettings, variant: str, scorers
     resamples = resample_indices(len(episodes), bootstrap, settings.seed)
     differences = paired_differences(results, PAGE_METRICS, resamples) if OURS in scorers else pd.DataFrame()
     rocchios = [name for name in (TFIDF_ROCCHIO, EMBEDDING_ROCCHIO) if name in scorers and OURS in scorers]
-    against = pd.concat([paired_differences(results, PAGE_METRICS, resamples, against=name)
-                         for name in rocchios]) if rocchios else None
+    against = (
+        pd.concat([paired_differences(results, PAGE_METRICS, resamples, against=name) for name in rocchios])
+        if rocchios
+        else None
+    )
     seconds = time.perf_counter() - start
     return VariantResult(variant, episodes, results, kept, differences, resamples, seconds, against)
 
@@ -90,12 +119,16 @@ def variant_markdown(result: VariantResult) -> str:
     """Side-by-side tables (one per metric) and the paired differences of ours minus the best baseline."""
     parts = []
     for metric in PAGE_METRICS:
-        parts.append(f"**{metric}** (mean over {len(result.episodes)} users, 95% bootstrap interval, "
-                     f"{len(result.resamples)} resamples)\n\n"
-                     + markdown_table(metric_table(result.results, metric, result.resamples)))
+        parts.append(
+            f"**{metric}** (mean over {len(result.episodes)} users, 95% bootstrap interval, "
+            f"{len(result.resamples)} resamples)\n\n"
+            + markdown_table(metric_table(result.results, metric, result.resamples))
+        )
     if not result.differences.empty:
-        parts.append("**Paired per-user differences, ours − best baseline of each cell** (same resamples)\n\n"
-                     + differences_markdown(result.differences))
+        parts.append(
+            "**Paired per-user differences, ours − best baseline of each cell** (same resamples)\n\n"
+            + differences_markdown(result.differences)
+        )
     return "\n\n".join(parts)
 
 
@@ -107,15 +140,18 @@ def headline_markdown(results: dict[str, VariantResult]) -> str:
             row = {"pages, budget": f"{variant}, n={n}"}
             for _, d in group.iterrows():
                 mark = " ✔" if d["lo"] > 0 else (" ✘" if d["hi"] < 0 else "")
-                row[d["metric"]] = (f"{d['mean']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}] "
-                                    f"vs {short(d['best baseline'])}{mark}")
+                row[d["metric"]] = (
+                    f"{d['mean']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}] vs {short(d['best baseline'])}{mark}"
+                )
             rows.append(row)
     table = pd.DataFrame(rows).set_index("pages, budget")
-    return ("Mean over users of (ours − the best other method of that cell) with its 95% paired bootstrap "
-            "interval (same resamples as the tables). The best other method is picked per cell after the "
-            "fact (highest mean among every other method run: the terms-only model, both Rocchios and, "
-            "where run, arxiv-sanity-lite's SVM and logistic regression), which favours them. ✔ = interval "
-            "above zero, ✘ = below zero.\n\n" + markdown_table(table) + rocchio_markdown(results))
+    return (
+        "Mean over users of (ours − the best other method of that cell) with its 95% paired bootstrap "
+        "interval (same resamples as the tables). The best other method is picked per cell after the "
+        "fact (highest mean among every other method run: the terms-only model, both Rocchios and, "
+        "where run, arxiv-sanity-lite's SVM and logistic regression), which favours them. ✔ = interval "
+        "above zero, ✘ = below zero.\n\n" + markdown_table(table) + rocchio_markdown(results)
+    )
 
 
 def rocchio_markdown(results: dict[str, VariantResult]) -> str:
@@ -134,8 +170,9 @@ def rocchio_markdown(results: dict[str, VariantResult]) -> str:
     if not rows:
         return ""
     table = pd.DataFrame(rows).set_index("pages, budget, metric")
-    return ("\n\nAgainst each Rocchio (the target: ✔ in both columns at every budget):\n\n"
-            + markdown_table(table))
+    return "\n\nAgainst each Rocchio (the target: ✔ in both columns at every budget):\n\n" + markdown_table(
+        table
+    )
 
 
 def short(method: str) -> str:

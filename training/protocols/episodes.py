@@ -74,8 +74,13 @@ def tag_vectors(tags: pd.Series) -> sp.csr_matrix:
     return TfidfVectorizer(token_pattern=r"\S+", lowercase=False).fit_transform(tags).tocsr()
 
 
-def same_field_neighbourhood(tag_rows: sp.csr_matrix, tfidf: sp.csr_matrix, pool: np.ndarray,
-                             library: np.ndarray, size: int = NEIGHBOURHOOD_SIZE) -> np.ndarray:
+def same_field_neighbourhood(
+    tag_rows: sp.csr_matrix,
+    tfidf: sp.csr_matrix,
+    pool: np.ndarray,
+    library: np.ndarray,
+    size: int = NEIGHBOURHOOD_SIZE,
+) -> np.ndarray:
     """The `size` non-library pool items whose tags are nearest the library's tag profile, sorted by id.
 
     Near-duplicates of library items (word TF-IDF cosine >= DUPLICATE_COSINE) are left out first."""
@@ -104,10 +109,13 @@ def make_episodes(data: CiteULike, settings: ReplaySettings, variant: str = "ran
         else:
             negatives_from = same_field_neighbourhood(tag_rows, data.tfidf, data.pool, lib)
         others = urng.choice(negatives_from, size=n_page_neg + 2 * max_n, replace=False)
-        page = np.concatenate([lib[:settings.held_out], others[:n_page_neg]])
+        page = np.concatenate([lib[: settings.held_out], others[:n_page_neg]])
         relevant = np.arange(settings.page_size) < settings.held_out
         order = urng.permutation(settings.page_size)  # shuffled page: ties cannot favour the relevant items
-        ups = lib[settings.held_out:settings.held_out + max_n]
-        episodes.append(Episode(user=int(u), page=page[order], relevant=relevant[order], ups=ups,
-                                downs=others[n_page_neg:]))
+        ups = lib[settings.held_out : settings.held_out + max_n]
+        episodes.append(
+            Episode(
+                user=int(u), page=page[order], relevant=relevant[order], ups=ups, downs=others[n_page_neg:]
+            )
+        )
     return episodes

@@ -89,18 +89,23 @@ def load_expertise(folder: Path | None = None) -> ExpertiseData:
     folder = folder or expertise_dir()
     papers = _read_jsonl(folder / "papers.jsonl")
     row_of = {paper["paper_id"]: row for row, paper in enumerate(papers)}
-    texts = pd.DataFrame({"title": [p["title"] or "" for p in papers],
-                          "abstract": [p["abstract"] or "" for p in papers]})
+    texts = pd.DataFrame(
+        {"title": [p["title"] or "" for p in papers], "abstract": [p["abstract"] or "" for p in papers]}
+    )
     participants = []
     for record in _read_jsonl(folder / "participants.jsonl"):
         ratings = record["ratings"]
-        participants.append(Participant(
-            participant_id=str(record["participant_id"]),
-            rated=np.array([row_of[r["paper_id"]] for r in ratings], dtype=int),
-            expertise=np.array([float(r["expertise"]) for r in ratings]),
-            profiles={int(v): np.array([row_of[i] for i in ids], dtype=int)
-                      for v, ids in record["profiles"].items()},
-        ))
+        participants.append(
+            Participant(
+                participant_id=str(record["participant_id"]),
+                rated=np.array([row_of[r["paper_id"]] for r in ratings], dtype=int),
+                expertise=np.array([float(r["expertise"]) for r in ratings]),
+                profiles={
+                    int(v): np.array([row_of[i] for i in ids], dtype=int)
+                    for v, ids in record["profiles"].items()
+                },
+            )
+        )
     joined = (texts["title"] + " " + texts["abstract"]).tolist()
     tfidf = arxiv_sanity_vectorizer().fit_transform(joined).tocsr()
     plain = plain_vectorizer().fit_transform(joined).tocsr()
@@ -126,16 +131,22 @@ def expertise_tasks(data: ExpertiseData, version: int, seed: int) -> list[Rankin
         candidates = np.setdiff1d(np.concatenate(others), excluded)
         size = min(NEGATIVES_PER_POSITIVE * len(positives), len(candidates))
         negatives = np.random.default_rng([seed, version, index]).choice(candidates, size=size, replace=False)
-        tasks.append(RankingTask(positives=positives, negatives=negatives, page=person.rated,
-                                 random_key=(version, index)))
+        tasks.append(
+            RankingTask(
+                positives=positives, negatives=negatives, page=person.rated, random_key=(version, index)
+            )
+        )
     return tasks
 
 
 def expertise_scorers(data: ExpertiseData, classifier: str, seed: int) -> dict[str, Scorer]:
     """Ours, the reference baselines on arxiv-sanity-lite's TF-IDF, and the same three on the plain TF-IDF."""
     make = classifier_builder(load_factory(classifier), data.texts, corpus_preparer(classifier))
-    plain = {f"{name.split(' (')[0]}, plain vectorizer": scorer
-             for name, scorer in reference_baselines(data.plain_tfidf, seed).items() if name != RANDOM}
+    plain = {
+        f"{name.split(' (')[0]}, plain vectorizer": scorer
+        for name, scorer in reference_baselines(data.plain_tfidf, seed).items()
+        if name != RANDOM
+    }
     scorers = {OURS: classifier_scorer(make, data.texts)}
     if data.embeddings is not None:
         scorers[TERMS_ONLY] = classifier_scorer(terms_only_maker(make), data.texts)
@@ -143,8 +154,13 @@ def expertise_scorers(data: ExpertiseData, classifier: str, seed: int) -> dict[s
     return {**scorers, **reference_baselines(data.tfidf, seed), **plain}
 
 
-def run_expertise(data: ExpertiseData, scorers: dict[str, Scorer], seed: int, bootstrap: int = 1000,
-                  log: Callable[[str], None] = print) -> ExpertiseResult:
+def run_expertise(
+    data: ExpertiseData,
+    scorers: dict[str, Scorer],
+    seed: int,
+    bootstrap: int = 1000,
+    log: Callable[[str], None] = print,
+) -> ExpertiseResult:
     shape = (len(VERSIONS), len(data.participants))
     weights = np.zeros(shape)
     costs = {method: np.zeros(shape) for method in scorers}
@@ -156,8 +172,10 @@ def run_expertise(data: ExpertiseData, scorers: dict[str, Scorer], seed: int, bo
             for p, (task, person) in enumerate(zip(tasks[version], data.participants, strict=True)):
                 costs[method][v, p], weights[v, p] = pair_costs(person.expertise, score(task))
         seconds[method] = time.perf_counter() - start
-        log(f"  {method}: {seconds[method]:.1f}s "
-            f"({len(data.participants)} participants x {len(VERSIONS)} versions)")
+        log(
+            f"  {method}: {seconds[method]:.1f}s "
+            f"({len(data.participants)} participants x {len(VERSIONS)} versions)"
+        )
     return ExpertiseResult(costs, weights, resample_indices(shape[1], bootstrap, seed), seconds)
 
 
@@ -176,8 +194,9 @@ def loss_interval(result: ExpertiseResult, method: str) -> tuple[float, float, f
 
 def paired_loss_difference(result: ExpertiseResult, ours: str, rival: str) -> tuple[float, float, float]:
     """Loss of ours minus the rival's (negative = ours better), bootstrapped on the same resamples."""
-    boot = (pooled_loss(result.costs[ours], result.weights, result.resamples)
-            - pooled_loss(result.costs[rival], result.weights, result.resamples))
+    boot = pooled_loss(result.costs[ours], result.weights, result.resamples) - pooled_loss(
+        result.costs[rival], result.weights, result.resamples
+    )
     lo, hi = np.percentile(boot, [2.5, 97.5])
     point = pooled_loss(result.costs[ours], result.weights) - pooled_loss(result.costs[rival], result.weights)
     return float(point), float(lo), float(hi)
@@ -188,17 +207,24 @@ def expertise_markdown(result: ExpertiseResult) -> str:
     rows = [[format_interval(*loss_interval(result, m)), "re-run here"] for m in methods]
     published = "published (paper's evaluation set), not re-run"
     rows += [[f"{value:.3f}", published] for value in LITERATURE.values()]
-    table = pd.DataFrame(rows, columns=["loss [95% CI] (lower is better)", "source"],
-                         index=pd.Index(methods + list(LITERATURE), name="method"))
-    parts = [f"Loss over {result.weights.shape[1]} participants, mean of {len(VERSIONS)} profile versions, "
-             f"{len(result.resamples)} participant resamples. The baselines run on two TF-IDFs fitted on "
-             "all 695 papers: arxiv-sanity-lite's (citeulike-t's reference; min_df 5, max_df 0.1) and a "
-             "plain one (sublinear tf, English stop words, word pairs, no document-frequency cut: "
-             "training/datasets/tfidf.py), whose Rocchio is the issue's \"TF-IDF cosine-to-mean\".\n\n"
-             + markdown_table(table)]
+    table = pd.DataFrame(
+        rows,
+        columns=["loss [95% CI] (lower is better)", "source"],
+        index=pd.Index(methods + list(LITERATURE), name="method"),
+    )
+    parts = [
+        f"Loss over {result.weights.shape[1]} participants, mean of {len(VERSIONS)} profile versions, "
+        f"{len(result.resamples)} participant resamples. The baselines run on two TF-IDFs fitted on "
+        "all 695 papers: arxiv-sanity-lite's (citeulike-t's reference; min_df 5, max_df 0.1) and a "
+        "plain one (sublinear tf, English stop words, word pairs, no document-frequency cut: "
+        'training/datasets/tfidf.py), whose Rocchio is the issue\'s "TF-IDF cosine-to-mean".\n\n'
+        + markdown_table(table)
+    ]
     if OURS in result.costs:
-        parts.append("**Ours − each re-run baseline** (paired: same participant resamples; negative = ours "
-                     "better)\n\n" + markdown_table(paired_table(result)))
+        parts.append(
+            "**Ours − each re-run baseline** (paired: same participant resamples; negative = ours "
+            "better)\n\n" + markdown_table(paired_table(result))
+        )
         parts.append(expertise_headline(result))
     return "\n\n".join(parts)
 
@@ -210,8 +236,9 @@ def paired_table(result: ExpertiseResult) -> pd.DataFrame:
         point, lo, hi = paired_loss_difference(result, OURS, rival)
         verdict = "ours better" if hi < 0 else ("ours worse" if lo > 0 else "no clear difference")
         rows.append([format_interval(point, lo, hi), verdict])
-    return pd.DataFrame(rows, columns=["ours − baseline [95% CI]", "verdict"],
-                        index=pd.Index(rivals, name="baseline"))
+    return pd.DataFrame(
+        rows, columns=["ours − baseline [95% CI]", "verdict"], index=pd.Index(rivals, name="baseline")
+    )
 
 
 def expertise_headline(result: ExpertiseResult) -> str:
@@ -220,5 +247,7 @@ def expertise_headline(result: ExpertiseResult) -> str:
     best = min(baselines, key=lambda m: float(pooled_loss(result.costs[m], result.weights)))
     ours, theirs = (format_interval(*loss_interval(result, m)) for m in (OURS, best))
     diff = format_interval(*paired_loss_difference(result, OURS, best))
-    return (f"Loss of ours {ours}, best baseline {best} {theirs}; paired difference ours − {best} = {diff} "
-            "(negative = ours better; same participant resamples).")
+    return (
+        f"Loss of ours {ours}, best baseline {best} {theirs}; paired difference ours − {best} = {diff} "
+        "(negative = ours better; same participant resamples)."
+    )

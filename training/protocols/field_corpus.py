@@ -84,8 +84,13 @@ def run(data: CiteULike, users: int, budgets: tuple[int, ...], seed: int, log=pr
         ids = np.unique(np.concatenate([field, episode.page, episode.ups, episode.downs]))
         local = pd.Series(np.arange(len(ids)), index=ids)  # item id -> row of the field corpus
         corpus = data.texts.iloc[ids].reset_index(drop=True)
-        in_field = Episode(user=episode.user, page=local[episode.page].to_numpy(), relevant=episode.relevant,
-                           ups=local[episode.ups].to_numpy(), downs=local[episode.downs].to_numpy())
+        in_field = Episode(
+            user=episode.user,
+            page=local[episode.page].to_numpy(),
+            relevant=episode.relevant,
+            ups=local[episode.ups].to_numpy(),
+            downs=local[episode.downs].to_numpy(),
+        )
         results, _ = run_replay([in_field], field_scorers(corpus, seed), budgets, log=lambda _: None)
         frames.append(results)
         if count % 50 == 0:
@@ -95,18 +100,27 @@ def run(data: CiteULike, users: int, budgets: tuple[int, ...], seed: int, log=pr
 
 def report(results: pd.DataFrame, resamples: np.ndarray, seconds: float, command: str, seed: int) -> str:
     users = results["user"].nunique()
-    tables = [f"**{metric}** (mean over users, 95% bootstrap interval)\n\n"
-              + markdown_table(metric_table(results, metric, resamples)) for metric in PAGE_METRICS]
+    tables = [
+        f"**{metric}** (mean over users, 95% bootstrap interval)\n\n"
+        + markdown_table(metric_table(results, metric, resamples))
+        for metric in PAGE_METRICS
+    ]
     baselines_only = results[results["method"] != OURS_NO_CUT]
     against_best = differences_markdown(paired_differences(baselines_only, PAGE_METRICS, resamples))
     no_cut = results[results["method"].isin([OURS, OURS_NO_CUT])].replace({OURS_NO_CUT: "no cut"})
     cut_rows, user_ids = [], no_cut["user"].unique()
     for n in sorted(results["n"].unique()):
         for metric in PAGE_METRICS:
-            diff = (user_matrix(no_cut, "no cut", n, metric, user_ids)
-                    - user_matrix(no_cut, OURS, n, metric, user_ids))
-            cut_rows.append({"budget": f"n={n}", "metric": metric,
-                             f"no cut − max_df {MAX_DF:g}": format_interval(*mean_interval(diff, resamples))})
+            diff = user_matrix(no_cut, "no cut", n, metric, user_ids) - user_matrix(
+                no_cut, OURS, n, metric, user_ids
+            )
+            cut_rows.append(
+                {
+                    "budget": f"n={n}",
+                    "metric": metric,
+                    f"no cut − max_df {MAX_DF:g}": format_interval(*mean_interval(diff, resamples)),
+                }
+            )
     return (
         "## citeulike-t same-field pages, every method's corpus = the reader's field\n\n"
         f"Command: `{command}`\n\n"
@@ -118,7 +132,8 @@ def report(results: pd.DataFrame, resamples: np.ndarray, seconds: float, command
         "reference TF-IDF (arxiv-sanity-lite's vectorizer) fitted on the same field corpus. "
         f"{users} users, seed {seed}; ran in {seconds:.0f}s.\n\n"
         + "\n\n".join(tables)
-        + "\n\n**ours − best baseline of each cell, paired per user**\n\n" + against_best
+        + "\n\n**ours − best baseline of each cell, paired per user**\n\n"
+        + against_best
         + f"\n\n**{OURS_NO_CUT} − ours (max_df {MAX_DF:g}), paired per user**: does the "
         "document-frequency cut drop the field words a reader's taste is about?\n\n"
         + markdown_table(pd.DataFrame(cut_rows).set_index("budget"))

@@ -14,8 +14,9 @@ from training.protocols.summary_tables import user_matrix
 from training.reports.figures import new_figure, save_figure
 
 
-def curve_points(results: pd.DataFrame, method: str, metric: str, resamples: np.ndarray
-                 ) -> tuple[list[int], list[float], list[float], list[float]]:
+def curve_points(
+    results: pd.DataFrame, method: str, metric: str, resamples: np.ndarray
+) -> tuple[list[int], list[float], list[float], list[float]]:
     users = results["user"].unique()
     budgets = sorted(int(n) for n in results["n"].unique())
     stats = [mean_interval(user_matrix(results, method, n, metric, users), resamples) for n in budgets]
@@ -30,7 +31,7 @@ def plot_learning_curves(results: pd.DataFrame, resamples: np.ndarray, title: st
         for method in dict.fromkeys(results["method"]):
             budgets, mean, lo, hi = curve_points(results, method, metric, resamples)
             width = 2.4 if method == OURS else 1.2
-            line, = axes.plot(budgets, mean, marker="o", linewidth=width, label=method)
+            (line,) = axes.plot(budgets, mean, marker="o", linewidth=width, label=method)
             axes.fill_between(budgets, lo, hi, color=line.get_color(), alpha=0.12)
         axes.set_xscale("log")
         axes.set_xticks(budgets, [str(n) for n in budgets])

@@ -9,6 +9,7 @@ vector, vectorizer fitted on the profile's papers) and the base rate. Nothing is
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +54,12 @@ def read_profile(data_dir: Path, profile: str) -> ProfileLabels:
 
 
 def text_frame(papers: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"title": papers["title"].fillna("").astype(str).to_numpy(),
-                         "abstract": papers["abstract"].fillna("").astype(str).to_numpy()})
+    return pd.DataFrame(
+        {
+            "title": papers["title"].fillna("").astype(str).to_numpy(),
+            "abstract": papers["abstract"].fillna("").astype(str).to_numpy(),
+        }
+    )
 
 
 def check_enough(labels: np.ndarray, name: str) -> int:
@@ -64,12 +69,14 @@ def check_enough(labels: np.ndarray, name: str) -> int:
         raise NotEnoughLabels(
             f"profile {name!r} has {ups} 👍 and {downs} 👎; cross-validation needs at least "
             f"{MIN_PER_CLASS} of each (rate {max(0, MIN_PER_CLASS - ups)} more 👍 and "
-            f"{max(0, MIN_PER_CLASS - downs)} more 👎)")
+            f"{max(0, MIN_PER_CLASS - downs)} more 👎)"
+        )
     return min(MAX_FOLDS, ups, downs)
 
 
-def rocchio_scores(train: pd.DataFrame, y: np.ndarray, test: pd.DataFrame,
-                   corpus: pd.DataFrame) -> np.ndarray:
+def rocchio_scores(
+    train: pd.DataFrame, y: np.ndarray, test: pd.DataFrame, corpus: pd.DataFrame
+) -> np.ndarray:
     def joined(frame: pd.DataFrame) -> list[str]:
         return (frame["title"] + " " + frame["abstract"]).tolist()
 
@@ -106,8 +113,9 @@ def rank_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     return float((ranks[ups].sum() - n_up * (n_up + 1) / 2) / (n_up * n_down))
 
 
-def auc_interval(labels: np.ndarray, scores: np.ndarray, seed: int,
-                 resamples: int = 1000) -> tuple[float, float]:
+def auc_interval(
+    labels: np.ndarray, scores: np.ndarray, seed: int, resamples: int = 1000
+) -> tuple[float, float]:
     """95% percentile bootstrap interval of the AUC, resampling thumbs-ups and thumbs-downs separately."""
     rng = np.random.default_rng(seed)
     ups, downs = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
@@ -126,13 +134,38 @@ def profile_report(profile: ProfileLabels, scores: pd.DataFrame, seed: int = 0) 
     for method in ("ours", "rocchio"):
         s = scores[method].to_numpy(dtype=float)
         lo, hi = auc_interval(labels, s, seed)
-        rows[method] = {"AUC [95% CI]": f"{roc_auc_score(labels, s):.3f} [{lo:.3f}, {hi:.3f}]",
-                        "average precision": f"{average_precision_score(labels, s):.3f}",
-                        "precision@5": f"{top_precision(labels, s):.2f}"}
-    rows["random (expected)"] = {"AUC [95% CI]": "0.500", "average precision": f"{labels.mean():.3f}",
-                                 "precision@5": f"{labels.mean():.2f}"}
+        rows[method] = {
+            "AUC [95% CI]": f"{roc_auc_score(labels, s):.3f} [{lo:.3f}, {hi:.3f}]",
+            "average precision": f"{average_precision_score(labels, s):.3f}",
+            "precision@5": f"{top_precision(labels, s):.2f}",
+        }
+    rows["random (expected)"] = {
+        "AUC [95% CI]": "0.500",
+        "average precision": f"{labels.mean():.3f}",
+        "precision@5": f"{labels.mean():.2f}",
+    }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "method"
-    return (f"Profile {profile.name!r}: {int(labels.sum())} 👍, {int((labels == 0).sum())} 👎; "
-            f"{folds}-fold stratified cross-validation, out-of-fold scores pooled; the interval "
-            "resamples the ratings (1,000 times).\n\n" + markdown_table(table))
+    return (
+        f"Profile {profile.name!r}: {int(labels.sum())} 👍, {int((labels == 0).sum())} 👎; "
+        f"{folds}-fold stratified cross-validation, out-of-fold scores pooled; the interval "
+        "resamples the ratings (1,000 times).\n\n" + markdown_table(table)
+    )
+
+
+def profile_command(data_dir: Path | None, name: str, classifier: str, seed: int) -> int:
+    """`papersieve eval --profile NAME`: print the report; exit code 1 for too few ratings, 2 for
+    an unknown profile or data directory (one line on stderr each)."""
+    from server.config import resolve_data_dir
+
+    try:
+        profile = read_profile(resolve_data_dir(data_dir), name)
+        scores = cross_validate(profile, classifier, seed)
+    except NotEnoughLabels as error:
+        print(f"papersieve eval: {error}", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as error:
+        print(f"papersieve eval: {error}", file=sys.stderr)
+        return 2
+    print(profile_report(profile, scores, seed))
+    return 0

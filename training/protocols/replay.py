@@ -15,13 +15,21 @@ from training.protocols.scorers import RankingTask, Scorer
 
 def episode_task(episode: Episode, n: int) -> RankingTask:
     """The first n thumbs-ups and first 2n thumbs-downs, scoring the episode's page."""
-    return RankingTask(positives=episode.ups[:n], negatives=episode.downs[: 2 * n], page=episode.page,
-                       random_key=(episode.user, n))
+    return RankingTask(
+        positives=episode.ups[:n],
+        negatives=episode.downs[: 2 * n],
+        page=episode.page,
+        random_key=(episode.user, n),
+    )
 
 
-def run_replay(episodes: list[Episode], scorers: dict[str, Scorer], budgets: tuple[int, ...],
-               keep_scores: tuple[str, ...] = (), log: Callable[[str], None] = print
-               ) -> tuple[pd.DataFrame, dict[tuple[str, int, int], np.ndarray]]:
+def run_replay(
+    episodes: list[Episode],
+    scorers: dict[str, Scorer],
+    budgets: tuple[int, ...],
+    keep_scores: tuple[str, ...] = (),
+    log: Callable[[str], None] = print,
+) -> tuple[pd.DataFrame, dict[tuple[str, int, int], np.ndarray]]:
     """Rows (method, n, user, auc, p@5, ndcg@10), and the raw page scores of the methods in keep_scores."""
     rows, kept = [], {}
     for method, score in scorers.items():
@@ -30,12 +38,15 @@ def run_replay(episodes: list[Episode], scorers: dict[str, Scorer], budgets: tup
             for n in budgets:
                 scores = np.asarray(score(episode_task(episode, n)), dtype=float)
                 if scores.shape != episode.page.shape or not np.isfinite(scores).all():
-                    raise ValueError(f"{method} returned {scores.shape[0]} scores, not all finite, for the "
-                                     f"{len(episode.page)}-paper page of user {episode.user} at n={n}")
+                    raise ValueError(
+                        f"{method} returned {scores.shape[0]} scores, not all finite, for the "
+                        f"{len(episode.page)}-paper page of user {episode.user} at n={n}"
+                    )
                 if method in keep_scores:
                     kept[(method, n, episode.user)] = scores
-                rows.append({"method": method, "n": n, "user": episode.user,
-                             **page_metrics(scores, episode.relevant)})
+                rows.append(
+                    {"method": method, "n": n, "user": episode.user, **page_metrics(scores, episode.relevant)}
+                )
         seconds = time.perf_counter() - start
         log(f"  {method}: {seconds:.1f}s ({len(episodes)} users x {len(budgets)} budgets)")
     return pd.DataFrame(rows), kept

@@ -74,10 +74,16 @@ def reference_baselines(tfidf: sp.csr_matrix, seed: int) -> dict[str, Scorer]:
     return {
         RANDOM: random_scorer(seed),
         TFIDF_ROCCHIO: rocchio_scorer(tfidf),
-        "svm-tfidf (arxiv-sanity-lite)": linear_scorer(tfidf, lambda: LinearSVC(
-            C=0.01, class_weight="balanced", max_iter=10000, tol=1e-6, random_state=0)),
-        "logreg-tfidf": linear_scorer(tfidf, lambda: LogisticRegression(
-            C=1.0, class_weight="balanced", solver="liblinear", dual=True, random_state=0)),
+        "svm-tfidf (arxiv-sanity-lite)": linear_scorer(
+            tfidf,
+            lambda: LinearSVC(C=0.01, class_weight="balanced", max_iter=10000, tol=1e-6, random_state=0),
+        ),
+        "logreg-tfidf": linear_scorer(
+            tfidf,
+            lambda: LogisticRegression(
+                C=1.0, class_weight="balanced", solver="liblinear", dual=True, random_state=0
+            ),
+        ),
     }
 
 
@@ -96,8 +102,11 @@ def corpus_preparer(spec: str = DEFAULT_CLASSIFIER) -> Callable[[pd.DataFrame], 
     return getattr(importlib.import_module(module_name), "prepare_corpus", None)
 
 
-def classifier_builder(factory: Callable[..., Any], corpus: pd.DataFrame | None,
-                       prepare: Callable[[pd.DataFrame], Any] | None = None) -> Callable[[], Any]:
+def classifier_builder(
+    factory: Callable[..., Any],
+    corpus: pd.DataFrame | None,
+    prepare: Callable[[pd.DataFrame], Any] | None = None,
+) -> Callable[[], Any]:
     """A no-argument maker of fresh estimators; passes corpus= only if the factory takes it.
 
     With `prepare` (e.g. model.prepare_corpus) the corpus is prepared once here and every estimator
@@ -113,8 +122,9 @@ def classifier_builder(factory: Callable[..., Any], corpus: pd.DataFrame | None,
     return lambda: factory(corpus=given)
 
 
-def fit_classifier(make: Callable[[], Any], texts: pd.DataFrame, positives: np.ndarray,
-                   negatives: np.ndarray) -> Any:
+def fit_classifier(
+    make: Callable[[], Any], texts: pd.DataFrame, positives: np.ndarray, negatives: np.ndarray
+) -> Any:
     train = texts.iloc[np.concatenate([positives, negatives])].reset_index(drop=True)
     y = np.r_[np.ones(len(positives), int), np.zeros(len(negatives), int)]
     return make().fit(train, y)

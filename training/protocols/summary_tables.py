@@ -13,8 +13,10 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """A DataFrame (index = first column) as a GitHub markdown table."""
     header = [str(frame.index.name or ""), *map(str, frame.columns)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join([str(i), *map(str, row)]) + " |"
-              for i, row in zip(frame.index, frame.to_numpy(), strict=True)]
+    lines += [
+        "| " + " | ".join([str(i), *map(str, row)]) + " |"
+        for i, row in zip(frame.index, frame.to_numpy(), strict=True)
+    ]
     return "\n".join(lines)
 
 
@@ -42,8 +44,13 @@ def best_baseline(results: pd.DataFrame, n: int, metric: str) -> str:
     return str(baselines.groupby("method", sort=False)[metric].mean().idxmax())
 
 
-def paired_differences(results: pd.DataFrame, metrics: tuple[str, ...], resamples: np.ndarray,
-                       ours: str = OURS, against: str | None = None) -> pd.DataFrame:
+def paired_differences(
+    results: pd.DataFrame,
+    metrics: tuple[str, ...],
+    resamples: np.ndarray,
+    ours: str = OURS,
+    against: str | None = None,
+) -> pd.DataFrame:
     """Ours minus the best baseline (or the method `against`) per (budget, metric), per user,
     bootstrapped with the same resamples."""
     users = results["user"].unique()
@@ -51,11 +58,21 @@ def paired_differences(results: pd.DataFrame, metrics: tuple[str, ...], resample
     for n in sorted(results["n"].unique()):
         for metric in metrics:
             rival = against or best_baseline(results, n, metric)
-            diff = (user_matrix(results, ours, n, metric, users)
-                    - user_matrix(results, rival, n, metric, users))
+            diff = user_matrix(results, ours, n, metric, users) - user_matrix(
+                results, rival, n, metric, users
+            )
             mean, lo, hi = mean_interval(diff, resamples)
-            rows.append({"n": int(n), "metric": metric, "best baseline": rival, "mean": mean,
-                         "lo": lo, "hi": hi, "verdict": verdict(lo, hi)})
+            rows.append(
+                {
+                    "n": int(n),
+                    "metric": metric,
+                    "best baseline": rival,
+                    "mean": mean,
+                    "lo": lo,
+                    "hi": hi,
+                    "verdict": verdict(lo, hi),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -68,11 +85,15 @@ def verdict(lo: float, hi: float) -> str:
 
 
 def differences_markdown(diffs: pd.DataFrame) -> str:
-    shown = pd.DataFrame({
-        "metric": diffs["metric"].to_numpy(),
-        "best baseline": diffs["best baseline"].to_numpy(),
-        "ours − best [95% paired CI]": [format_interval(m, lo, hi)
-                                         for m, lo, hi in diffs[["mean", "lo", "hi"]].to_numpy()],
-        "verdict": diffs["verdict"].to_numpy(),
-    }, index=pd.Index([f"n={n}" for n in diffs["n"]], name="budget"))
+    shown = pd.DataFrame(
+        {
+            "metric": diffs["metric"].to_numpy(),
+            "best baseline": diffs["best baseline"].to_numpy(),
+            "ours − best [95% paired CI]": [
+                format_interval(m, lo, hi) for m, lo, hi in diffs[["mean", "lo", "hi"]].to_numpy()
+            ],
+            "verdict": diffs["verdict"].to_numpy(),
+        },
+        index=pd.Index([f"n={n}" for n in diffs["n"]], name="budget"),
+    )
     return markdown_table(shown)

@@ -15,8 +15,10 @@ def new_figure(width: float, height: float) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as error:
-        raise PlotsUnavailable("plots need matplotlib: pip install 'papersieve[eval]', "
-                               "or pass --no-write to print the tables only") from error
+        raise PlotsUnavailable(
+            "plots need matplotlib: pip install 'papersieve[eval]', "
+            "or pass --no-write to print the tables only"
+        ) from error
     figure = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
