@@ -274,6 +274,16 @@ ERRORS = {
     410: "no pairing code is waiting, or it expired: run `papersieve pair` again",
     413: "the body is over 2 MiB",
     415: "the body's Content-Type is not one this call reads",
+    503: "the data directory is read-only, gone or its disk is full (the message says which): nothing "
+    "of this call was kept; try again after Retry-After seconds (no restart needed once it is fixed)",
+}
+UNAVAILABLE = 503  # every call that reads or writes the data directory: all but /health, /openapi.json
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
 }
 
 
@@ -361,7 +371,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             "properties": {"token": {"type": "string"}},
                         },
                     ),
-                    **_errors(400, 403, 410, 413, 415),
+                    **_errors(400, 403, 410, 413, 415, UNAVAILABLE),
                 },
             }
         },
@@ -406,7 +416,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             },
                         },
                     ),
-                    **_errors(*BODIED, 404),
+                    **_errors(*BODIED, 404, UNAVAILABLE),
                 },
             }
         },
@@ -427,7 +437,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                 ),
                 "responses": {
                     **_ok("the profile's label counts", _ref("Readiness")),
-                    **_errors(*BODIED, 404),
+                    **_errors(*BODIED, 404, UNAVAILABLE),
                 },
             }
         },
@@ -441,7 +451,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                 ],
                 "responses": {
                     **_ok("the profile's label counts", _ref("Readiness")),
-                    **_errors(*AUTHED, 400, 404),
+                    **_errors(*AUTHED, 400, 404, UNAVAILABLE),
                 },
             }
         },
@@ -458,7 +468,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             "properties": {"profiles": {"type": "array", "items": _ref("ProfileSummary")}},
                         },
                     ),
-                    **_errors(*AUTHED),
+                    **_errors(*AUTHED, UNAVAILABLE),
                 },
             },
             "post": {
@@ -477,7 +487,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                         },
                         201,
                     ),
-                    **_errors(*BODIED, 409),
+                    **_errors(*BODIED, 409, UNAVAILABLE),
                 },
             },
         },
@@ -486,7 +496,10 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                 "operationId": "show_profile",
                 "summary": "A profile's counts, model state, quality, embeddings and top terms",
                 "parameters": [PROFILE_PARAMETER],
-                "responses": {**_ok("the profile", _ref("ProfileDetail")), **_errors(*AUTHED, 400, 404)},
+                "responses": {
+                    **_ok("the profile", _ref("ProfileDetail")),
+                    **_errors(*AUTHED, 400, 404, UNAVAILABLE),
+                },
             },
             "delete": {
                 "operationId": "delete_profile",
@@ -506,7 +519,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             "properties": {"deleted": {"type": "string"}},
                         },
                     ),
-                    **_errors(*AUTHED, 400, 404),
+                    **_errors(*AUTHED, 400, 404, UNAVAILABLE),
                 },
             },
         },
@@ -533,7 +546,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             },
                         },
                     ),
-                    **_errors(*AUTHED, 400, 404),
+                    **_errors(*AUTHED, 400, 404, UNAVAILABLE),
                 },
             }
         },
@@ -565,7 +578,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             },
                         },
                     ),
-                    **_errors(*AUTHED, 400, 404),
+                    **_errors(*AUTHED, 400, 404, UNAVAILABLE),
                 },
             }
         },
@@ -601,7 +614,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             },
                         },
                     },
-                    **_errors(*AUTHED, 400, 404),
+                    **_errors(*AUTHED, 400, 404, UNAVAILABLE),
                 },
             }
         },
@@ -686,7 +699,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             },
                         },
                     ),
-                    **_errors(*BODIED, 404),
+                    **_errors(*BODIED, 404, UNAVAILABLE),
                 },
             }
         },
@@ -702,8 +715,9 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                 "it, or POST /api/v1/pair exchanges `papersieve pair`'s one-time code for it). "
                 "Requests whose "
                 "Host is not 127.0.0.1, localhost or [::1], or whose Origin is present and not a "
-                "browser extension's, get 403. Bodies over 2 MiB get 413. Every error is "
-                '{"error": "<what is wrong>"}.'
+                "browser extension's, get 403. Bodies over 2 MiB get 413. While the data directory is "
+                "read-only, gone or full, calls that need it get 503 with the reason and Retry-After. "
+                'Every error is {"error": "<what is wrong>"}.'
             ),
         },
         "servers": [{"url": "http://127.0.0.1:8417"}],
@@ -738,7 +752,11 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                 },
             },
             "responses": {
-                f"Error{status}": {"description": description, "content": _json(_ref("Error"))}
+                f"Error{status}": {
+                    "description": description,
+                    **({"headers": RETRY_AFTER} if status == UNAVAILABLE else {}),
+                    "content": _json(_ref("Error")),
+                }
                 for status, description in ERRORS.items()
             },
         },
