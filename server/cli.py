@@ -159,6 +159,12 @@ def serve_app(app: Flask, args: argparse.Namespace, data_dir: Path) -> int:
         f"(stored in {token_path(data_dir)})",
         flush=True,
     )
+    port_option = "" if server.effective_port == DEFAULT_PORT else f" --port {server.effective_port}"
+    print(
+        f"or pair it with a one-time code: `{own_command()} pair --data-dir {data_dir}`; "
+        f"check the set-up: `{own_command()} doctor --data-dir {data_dir}{port_option}`",
+        flush=True,
+    )
     print("stop with Ctrl-C", flush=True)
 
     def stop(_signum: int, _frame: object) -> None:
