@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
+LOCAL_BIN ?= $(HOME)/.local/bin
+PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check --no-input
+say = @printf 'papersieve: %s\n' $(1)
+
 .PHONY: serve test lint extension chromium clean
 
-serve: $(VENV)/.installed
-	$(BIN)/papersieve serve
+serve: $(VENV)/.installed $(VENV)/.linked
+	@$(BIN)/papersieve serve
 
 test: $(VENV)/.installed-test extension chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(call say,"running every test (several minutes; the browser tests need chromium)")
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Each check on its own line (make stops at the first that fails): ruff's rules, ruff's format,
 # mypy on model/ and server/ ([tool.mypy] in pyproject.toml), the extension's ESLint + web-ext lint.
@@ -20,30 +25,51 @@ lint: $(VENV)/.installed-test extension
 	$(BIN)/mypy
 	cd extension && npm run --silent lint
 
+# Set-up says what it does and about how long, once; pip and npm are quiet unless something fails.
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(call say,"creating the environment in $(VENV) (~10 s)")
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	$(call say,"installing papersieve and its dependencies (1-3 min, first time only)")
+	@$(PIP) install -e .
+	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@ $(VENV)/.installed
+	$(call say,"installing papersieve with its test tools (2-4 min, first time only)")
+	@$(PIP) install -e '.[test]'
+	@touch $@ $(VENV)/.installed
 
-# The extension's build and lint tools (npm registry); skipped until extension/package.json exists.
+# `papersieve` on the PATH the way pipx does it: a link in ~/.local/bin to this checkout's command
+# (a file there that is not a link is left alone). `.venv/bin/papersieve` works in any case.
+$(VENV)/.linked: | $(VENV)/.installed
+	@mkdir -p "$(LOCAL_BIN)"; link="$(LOCAL_BIN)/papersieve"; \
+	if [ -e "$$link" ] && [ ! -L "$$link" ]; then \
+		echo "papersieve: $$link exists and is not a link, left alone: run $(BIN)/papersieve"; \
+	else ln -sfn "$(CURDIR)/$(BIN)/papersieve" "$$link"; \
+		case ":$$PATH:" in *":$(LOCAL_BIN):"*) echo "papersieve: linked $$link (papersieve works from any folder)";; \
+		*) echo "papersieve: linked $$link, but $(LOCAL_BIN) is not on your PATH: run $(BIN)/papersieve," \
+			"or add it: echo 'export PATH=\"$(LOCAL_BIN):\$$PATH\"' >> ~/.profile";; esac; fi
+	@touch $@
+
+# The extension's build and lint tools (npm registry, once per package-lock.json), then its build;
+# skipped until extension/package.json exists.
 extension:
-	@if [ -f extension/package.json ]; then \
-		cd extension && if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; \
-		else npm install --silent --no-audit --no-fund; fi && npm run --silent build; fi
+	@if [ -f extension/package.json ]; then cd extension && \
+		if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then \
+			echo "papersieve: installing the extension's build tools (npm ci, ~30 s, first time only)"; \
+			if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; \
+			else npm install --silent --no-audit --no-fund; fi && touch node_modules/.installed; fi && \
+		echo "papersieve: building the extension (a few seconds)" && npm run --silent build >/dev/null; fi
 
 # Debian's chromium for the browser tests (never a browser download).
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "papersieve: installing Debian's chromium for the browser tests (~1 min)"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
+		else echo "papersieve: browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
 
 clean:
 	rm -rf $(VENV) extension/node_modules extension/dist test-output
