@@ -253,8 +253,9 @@ def command_doctor(args: argparse.Namespace) -> int:
     from server.doctor import run_doctor
 
     checks = run_doctor(resolve_data_dir(args.data_dir), args.host, args.port)
+    command = own_command()  # the fixes name papersieve as this shell can run it
     for check in checks:
-        print(check.line())
+        print(check.line().replace("`papersieve ", f"`{command} "))
     wrong = sum(check.ok is False for check in checks)
     print("everything works" if not wrong else f"{wrong} thing{'s' if wrong > 1 else ''} to fix")
     return 1 if wrong else 0

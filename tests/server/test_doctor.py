@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from server.cli import main
+from server.cli import main, own_command
 from server.datadir import DATABASE_NAME
 from training.harness.server_process import ServerProcess, free_port
 
@@ -25,7 +25,10 @@ def live(tmp_path_factory):
 
 def doctor(capsys, data_dir, port) -> tuple[int, list[str]]:
     code = main(["doctor", "--data-dir", str(data_dir), "--port", str(port)])
-    return code, capsys.readouterr().out.splitlines()
+    # the fixes name papersieve as this shell runs it (its full path when it is not on PATH)
+    return code, [
+        text.replace(f"`{own_command()} ", "`papersieve ") for text in capsys.readouterr().out.splitlines()
+    ]
 
 
 def line(lines: list[str], start: str) -> str:
