@@ -1,5 +1,7 @@
 """When the extension last reached this server, for `papersieve doctor`: the time, origin and whether
-its token was accepted, kept in the data directory (written at most every 30 s, or on a change)."""
+its token was accepted, kept in the data directory (written at most every 30 s, or on a change).
+Only requests that carry the extension's Origin count: browsers send it on the extension's POSTs
+(/score, /feedback), not on its GETs to a host it has permission for."""
 
 from __future__ import annotations
 
