@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from model import ModelLoadError, load_model, make_classifier, prepare_corpus, save_model
+from model.corpus_sample import FIT_SAMPLE_SIZE, prepare_corpus_sampled
 from model.persistence import remove_stale_temp_files
 from server.child_process import ChildProcessDied, run_in_child
 from server.config import saved_model_path
@@ -358,9 +359,15 @@ def _prepare_from_store(store: Store, profile: str) -> PreparedCorpus | None:
 
 
 def _prepare_in_child(data_dir: Path, profile: str) -> PreparedCorpus | None:
-    """In the child process: one BLAS thread, to leave the other cores to the server."""
+    """In the child process: one BLAS thread, to leave the other cores to the server. A corpus
+    beyond FIT_SAMPLE_SIZE papers is streamed from the store, and its features are fitted on a
+    bounded sample of it (model/corpus_sample.py): the child's memory and time stop growing there."""
     with threadpool_limits(limits=1), Store.open(data_dir, setup=False) as store:
-        return _prepare_from_store(store, profile)
+        size, embedded = store.corpus_counts(profile)
+        if size <= FIT_SAMPLE_SIZE:
+            return _prepare_from_store(store, profile)
+        features = prepare_corpus_sampled(store.corpus_chunks(profile), FIT_SAMPLE_SIZE)
+        return None if features is None else PreparedCorpus(features, size, embedded)
 
 
 def cross_validated_quality(classifier: Any, labelled: pd.DataFrame, folds: int = 5) -> dict:

@@ -374,6 +374,20 @@ class Store:
             ["id", "title", "abstract", "embedding"],
         )
 
+    def corpus_chunks(self, profile: str, size: int = 2_000) -> Iterator[pd.DataFrame]:
+        """`corpus(profile)` as frames of at most `size` papers, read one at a time from one query
+        (a large corpus is never in memory at once)."""
+        profile_id = self._profile_id(profile)
+        cursor = self.db.execute(
+            f"""SELECT p.id, p.title, p.abstract, e.vector FROM papers p {_VECTOR_JOIN} WHERE p.id IN (
+                   SELECT paper_id FROM seen WHERE profile_id = :pid
+                   UNION SELECT paper_id FROM ratings WHERE profile_id = :pid)
+               ORDER BY p.id""",
+            {"pid": profile_id, **self._key_params()},
+        )
+        while rows := cursor.fetchmany(size):
+            yield self._rows_frame(rows, ["id", "title", "abstract", "embedding"])
+
     def corpus_size(self, profile: str) -> int:
         """How many papers `corpus(profile)` holds, without loading them."""
         return self.corpus_counts(profile)[0]
@@ -405,7 +419,10 @@ class Store:
         )
 
     def _frame(self, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
-        rows = self.db.execute(sql, params).fetchall()
+        return self._rows_frame(self.db.execute(sql, params).fetchall(), columns)
+
+    @staticmethod
+    def _rows_frame(rows: list, columns: list[str]) -> pd.DataFrame:
         frame = pd.DataFrame(rows, columns=columns).astype(
             {column: "object" for column in columns if column != "label"}
         )
