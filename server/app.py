@@ -37,7 +37,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # A token given in the config is fixed; else the data dir's token file, re-read when it changes.
     app.extensions["papersieve_token"] = None if app.config["TOKEN"] else TokenFile(data_dir)
     app.config["TOKEN"] = app.config["TOKEN"] or app.extensions["papersieve_token"].current()
-    Store.open(data_dir).close()  # create or migrate the database once, before any request
+    # Create or migrate the database once, before any request, and keep that connection open while
+    # the app runs: a request's connection is then never the database's first one, which rebuilds
+    # its shared-memory index and so needs free disk space (on a full disk every read failed).
+    app.extensions["papersieve_keeper"] = Store.open(data_dir)
     app.extensions["papersieve_models"] = ProfileModels(data_dir)
     worker = EmbeddingWorker(data_dir, threads=int(app.config.get("EMBEDDING_THREADS", 1)))
     app.extensions["papersieve_embeddings"] = (
@@ -63,6 +66,7 @@ def shutdown_app(app: Flask) -> None:
     """Stop the embedding worker (after its current batch) and write pending models to disk."""
     app.extensions["papersieve_embeddings"].stop()
     app.extensions["papersieve_models"].saver.flush()
+    app.extensions["papersieve_keeper"].close()
 
 
 def _guard_request() -> None:
