@@ -264,8 +264,12 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
 
     def suggestion_order(self, X: pd.DataFrame) -> np.ndarray:
         """Indices of X, most informative to rate first (probability closest to 1/2)."""
-        uncertainty = np.abs(self.predict_proba(X)[:, 1] - 0.5)
-        return np.argsort(uncertainty, kind="stable")
+        return uncertainty_order(self.predict_proba(X)[:, 1])
+
+
+def uncertainty_order(probabilities: np.ndarray) -> np.ndarray:
+    """Indices, the probability closest to 1/2 (the rating that would teach most) first."""
+    return np.argsort(np.abs(np.asarray(probabilities) - 0.5), kind="stable")
 
 
 def _mean_of_present(rows: np.ndarray) -> np.ndarray:

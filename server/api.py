@@ -1,20 +1,18 @@
-"""The HTTP API under /api/v1 (DESIGN.md's contract). Routes only translate: JSON in, store and
-models do the work, JSON out."""
+"""The HTTP API under /api/v1 (DESIGN.md's contract). Routes only translate: JSON in, the store and
+server/scoring.py do the work, JSON out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from flask import Blueprint, Response, abort, request
 
 from server import __version__
-from server.app import get_embeddings, get_models, get_store, json_response
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, read_import
 from server.openapi import openapi_document
-from server.profile_models import MODEL_COLUMNS, FittedModel
-from server.store import DEFAULT_PROFILE, Paper, RatedPaper, Store
+from server.request_context import get_embeddings, get_models, get_store, json_response
+from server.scoring import readiness, score_page, suggestions
+from server.store import DEFAULT_PROFILE, RatedPaper, Store
 from server.validation import (
     InvalidInput,
     check_json_object,
@@ -29,12 +27,9 @@ from server.validation import (
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-REASONS_UP = 4
-REASONS_DOWN = 3
 MAX_PAGE = 200
 MAX_SUGGESTIONS = 50
 MAX_OFFSET = 10**9
-SUGGESTION_POOL = 2_000
 TOP_TERMS = 15
 IMPORT_PREVIEW = 10
 MAX_SKIPPED_SHOWN = 100
@@ -53,36 +48,8 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return whole_number(raw, f"'{name}'", low, high)
 
 
-def papers_frame(papers: list[Paper], vectors: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The model's input: title, abstract, and each paper's stored vector or None (provisional)."""
-    return pd.DataFrame(
-        {
-            "title": [p.title for p in papers],
-            "abstract": [p.abstract for p in papers],
-            "embedding": pd.Series([vectors.get(p.id) for p in papers], dtype="object"),
-        }
-    )
-
-
-def readiness(store: Store, profile: str) -> dict[str, Any]:
-    labels = store.label_counts(profile)
-    needed = int(labels.up == 0) + int(labels.down == 0)
-    return {"ready": needed == 0, "labels": labels.as_dict(), "needed": needed}
-
-
-def paper_json(paper: Paper) -> dict[str, str]:
-    return {"id": paper.id, "title": paper.title, "abstract": paper.abstract, "url": paper.url}
-
-
 def rated_json(item: RatedPaper) -> dict[str, Any]:
-    return {"paper": paper_json(item.paper), "rating": item.rating, "rated_at": item.rated_at}
-
-
-def score_with(
-    model: FittedModel, papers: list[Paper], vectors: dict[str, np.ndarray]
-) -> tuple[np.ndarray, list[dict]]:
-    frame = papers_frame(papers, vectors)
-    return model.classifier.score_and_explain(frame, top_k=max(REASONS_UP, REASONS_DOWN))
+    return {"paper": item.paper.as_dict(), "rating": item.rating, "rated_at": item.rated_at}
 
 
 @api.get("/health")
@@ -102,38 +69,7 @@ def score() -> Any:
     body = json_body()
     profile = check_profile_name(body.get("profile", DEFAULT_PROFILE))
     papers = check_papers(body.get("papers", []))
-    store = get_store()
-    store.record_seen(profile, papers)
-    state = readiness(store, profile)
-    ids = [paper.id for paper in papers]
-    ratings = store.ratings_of(profile, ids)
-    vectors = store.embeddings_for(ids)  # one query; never waits for the encoder
-    get_embeddings().enqueue([paper_id for paper_id in ids if paper_id not in vectors])
-    generation = get_embeddings().embedded
-    models = get_models()
-    model = models.current(store, profile, generation) if state["ready"] else None
-    # Scores are final once every paper of this page and every rated paper has its vector and the
-    # corpus features need no refit for the vectors that arrived: until then the model itself still
-    # changes, and a card marked final early would keep a stale score that is never asked for again.
-    final = len(vectors) == len(set(ids)) and (
-        model is None
-        or (model.embedded_labels >= model.n_labels and models.settled(store, profile, model, generation))
-    )
-    scores: list[dict[str, Any]] = []
-    if model is not None and papers:
-        probabilities, reasons = score_with(model, papers, vectors)
-    for index, paper in enumerate(papers):
-        entry: dict[str, Any] = {"id": paper.id, "score": None, "reasons": [], "reasons_against": []}
-        if model is not None:
-            entry["score"] = round(float(probabilities[index]), 4)
-            entry["reasons"] = reasons[index]["up"][:REASONS_UP]
-            entry["reasons_against"] = reasons[index]["down"][:REASONS_DOWN]
-            entry["words_share"] = reasons[index]["words_share"]
-        entry["rating"] = ratings.get(paper.id)
-        entry["provisional"] = not final
-        scores.append(entry)
-    state["ready"] = model is not None
-    return json_response({**state, "scores": scores})
+    return json_response(score_page(get_store(), get_models(), get_embeddings(), profile, papers))
 
 
 @api.post("/feedback")
@@ -198,7 +134,7 @@ def show_profile(profile: str) -> Any:
     store = get_store()
     summary = store.profile(profile)
     models = get_models()
-    model = models.current(store, profile) if summary.labels.up and summary.labels.down else None
+    model = models.current(store, profile) if summary.labels.needed == 0 else None
     top_terms = model.classifier.top_terms(k=TOP_TERMS) if model else {"for": [], "against": []}
     return json_response(
         {
@@ -257,23 +193,7 @@ def suggest(profile: str) -> Any:
     """Seen, unrated papers whose rating would teach the model most."""
     profile = check_profile_name(profile)
     limit = int_arg("limit", 10, 1, MAX_SUGGESTIONS)
-    store = get_store()
-    model = get_models().current(store, profile) if readiness(store, profile)["ready"] else None
-    pool = store.unrated_seen(profile, SUGGESTION_POOL)
-    if model is None:
-        return json_response({"ready": False, "papers": []})
-    if pool.empty:
-        return json_response({"ready": True, "papers": []})
-    frame = pool[MODEL_COLUMNS]
-    probabilities = model.classifier.predict_proba(frame)[:, list(model.classifier.classes_).index(1)]
-    papers = [
-        {
-            "paper": paper_json(Paper(*pool.loc[i, ["id", "title", "abstract", "url"]])),
-            "score": round(float(probabilities[i]), 4),
-        }
-        for i in model.classifier.suggestion_order(frame)[:limit]
-    ]
-    return json_response({"ready": True, "papers": papers})
+    return json_response(suggestions(get_store(), get_models(), profile, limit))
 
 
 @api.get("/profiles/<profile>/export")

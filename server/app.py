@@ -11,14 +11,16 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, g, jsonify, request
+from flask import Flask, abort, request
 
+from server.api import api
 from server.auth import TokenFile, bearer_token_matches, is_allowed_origin, is_loopback_host
 from server.embedding_worker import EmbeddingWorker
 from server.errors import register_error_handlers
 from server.extension_seen import note_extension_request
 from server.pairing import pairing_api
 from server.profile_models import ProfileModels
+from server.request_context import close_store, current_token
 from server.store import Store
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -52,10 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.before_request(_guard_request)
     app.after_request(note_extension_request)
-    app.teardown_appcontext(_close_store)
-
-    from server.api import api
-
+    app.teardown_appcontext(close_store)
     app.register_blueprint(api)
     app.register_blueprint(pairing_api)
     logging.getLogger("server").setLevel(logging.INFO)
@@ -81,37 +80,3 @@ def _guard_request() -> None:
         return
     if not bearer_token_matches(current_token(), request.headers.get("Authorization")):
         abort(401, "missing or wrong token: send 'Authorization: Bearer <token>' (see `papersieve token`)")
-
-
-def current_token() -> str:
-    """The token requests must carry now (the token file's, when it was not fixed in the config)."""
-    token_file = current_app.extensions["papersieve_token"]
-    if token_file is None:
-        return current_app.config["TOKEN"]
-    current_app.config["TOKEN"] = token_file.current()
-    return current_app.config["TOKEN"]
-
-
-def get_store() -> Store:
-    """This request's store connection, opened on first use and closed at teardown."""
-    if "store" not in g:
-        g.store = Store.open(current_app.config["DATA_DIR"], setup=False)
-    return g.store
-
-
-def get_models() -> ProfileModels:
-    return current_app.extensions["papersieve_models"]
-
-
-def get_embeddings() -> EmbeddingWorker:
-    return current_app.extensions["papersieve_embeddings"]
-
-
-def _close_store(_error: BaseException | None) -> None:
-    store = g.pop("store", None)
-    if store is not None:
-        store.close()
-
-
-def json_response(payload: Any, status: int = 200) -> tuple[Response, int]:
-    return jsonify(payload), status

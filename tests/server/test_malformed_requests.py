@@ -58,7 +58,7 @@ def test_query_numbers_must_be_plain_ascii_whole_numbers(api, path, value):
 def test_an_empty_import_changes_nothing_not_even_the_revision(api, app, hf_papers):
     rate(api, hf_papers[0], 1)
     with app.app_context():
-        from server.app import get_store
+        from server.request_context import get_store
 
         revision = get_store().revision("default")
         assert _post(api, "/profiles/default/import", "[]").json["imported"] == 0

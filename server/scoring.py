@@ -1,0 +1,94 @@
+"""The model work behind /score and /suggest: readiness, the model's input frame, a page's scores
+with their reasons and provisional flag, and the papers to rate next. Routes call these; each rule
+is written here once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.classifier import uncertainty_order
+from server.embedding_worker import EmbeddingWorker
+from server.profile_models import MODEL_COLUMNS, ProfileModels
+from server.store import Paper, Store
+
+REASONS_UP = 4
+REASONS_DOWN = 3
+SUGGESTION_POOL = 2_000
+
+
+def readiness(store: Store, profile: str) -> dict[str, Any]:
+    """Whether the profile can be scored (one 👍 and one 👎), its label counts and how many more
+    kinds of rating it needs."""
+    labels = store.label_counts(profile)
+    return {"ready": labels.needed == 0, "labels": labels.as_dict(), "needed": labels.needed}
+
+
+def papers_frame(papers: list[Paper], vectors: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The model's input: title, abstract, and each paper's stored vector or None (provisional)."""
+    return pd.DataFrame(
+        {
+            "title": [p.title for p in papers],
+            "abstract": [p.abstract for p in papers],
+            "embedding": pd.Series([vectors.get(p.id) for p in papers], dtype="object"),
+        }
+    )
+
+
+def score_page(store: Store, models: ProfileModels, embeddings: EmbeddingWorker, profile: str,
+               papers: list[Paper]) -> dict[str, Any]:
+    """/score's reply: readiness and, per paper, its score, reasons, rating and provisional flag.
+    Never waits for the encoder: papers without a vector are queued and scored provisionally."""
+    store.record_seen(profile, papers)
+    state = readiness(store, profile)
+    ids = [paper.id for paper in papers]
+    ratings = store.ratings_of(profile, ids)
+    vectors = store.embeddings_for(ids)  # one query
+    embeddings.enqueue([paper_id for paper_id in ids if paper_id not in vectors])
+    generation = embeddings.embedded
+    model = models.current(store, profile, generation) if state["ready"] else None
+    # Scores are final once every paper of this page and every rated paper has its vector and the
+    # corpus features need no refit for the vectors that arrived: until then the model itself still
+    # changes, and a card marked final early would keep a stale score that is never asked for again.
+    final = len(vectors) == len(set(ids)) and (
+        model is None
+        or (model.embedded_labels >= model.n_labels and models.settled(store, profile, model, generation))
+    )
+    scores: list[dict[str, Any]] = []
+    if model is not None and papers:
+        top_k = max(REASONS_UP, REASONS_DOWN)  # each paper scored once per model (score_cache.py)
+        probabilities, reasons = model.scores.score_and_explain(model.classifier, papers, vectors, top_k)
+    for index, paper in enumerate(papers):
+        entry: dict[str, Any] = {"id": paper.id, "score": None, "reasons": [], "reasons_against": []}
+        if model is not None:
+            entry["score"] = round(float(probabilities[index]), 4)
+            entry["reasons"] = reasons[index]["up"][:REASONS_UP]
+            entry["reasons_against"] = reasons[index]["down"][:REASONS_DOWN]
+            entry["words_share"] = reasons[index]["words_share"]
+        entry["rating"] = ratings.get(paper.id)
+        entry["provisional"] = not final
+        scores.append(entry)
+    state["ready"] = model is not None
+    return {**state, "scores": scores}
+
+
+def suggestions(store: Store, models: ProfileModels, profile: str, limit: int) -> dict[str, Any]:
+    """Seen, unrated papers whose rating would teach the model most (P(👍) nearest ½), scored once."""
+    model = models.current(store, profile) if store.label_counts(profile).needed == 0 else None
+    if model is None:
+        return {"ready": False, "papers": []}
+    pool = store.unrated_seen(profile, SUGGESTION_POOL)
+    if pool.empty:
+        return {"ready": True, "papers": []}
+    probabilities = model.classifier.predict_proba(pool[MODEL_COLUMNS])[:, 1]
+    chosen = uncertainty_order(probabilities)[:limit]
+    return {
+        "ready": True,
+        "papers": [
+            {"paper": Paper(*pool.loc[i, ["id", "title", "abstract", "url"]]).as_dict(),
+             "score": round(float(probabilities[i]), 4)}
+            for i in chosen
+        ],
+    }
