@@ -1,6 +1,6 @@
 """How fast the extension marks a page and answers a 👍, in Debian's Chromium with a real server.
 
-    .venv/bin/python -m training.bench.extension [--runs 5] [--clicks 10]
+    .venv/bin/python -m training.bench.extension [--runs 5] [--clicks 10] [--no-write]
 
 For 100- and 500-card pages of both sites (Hugging Face papers, arXiv /new), built from real papers
 by training/harness/sites/, it reports:
@@ -34,7 +34,7 @@ from training.harness import page_state as ps
 from training.harness import sites as s
 from training.harness.browser import ExtensionBrowser, build_extension
 from training.harness.server_process import ServerProcess
-from training.reports.results import write_section
+from training.reports.results import publish
 
 SITES: dict[str, tuple[str, Callable[[Sequence[s.SnapshotPaper]], str]]] = {
     "Hugging Face /papers": ("https://huggingface.co/papers", s.huggingface_daily_page),
@@ -259,10 +259,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh page loads per page size (default 5)")
     parser.add_argument("--clicks", type=int, default=10, help="👍 clicks timed per site (default 10)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
     args = parser.parse_args()
-    markdown = run(args.runs, args.clicks)
-    write_section("bench_extension", markdown)
-    print(markdown)
+    if args.runs < 1 or args.clicks < 1:
+        parser.error("--runs and --clicks must be positive")
+    publish("bench_extension", run(args.runs, args.clicks), write=not args.no_write)
 
 
 if __name__ == "__main__":
