@@ -1,8 +1,8 @@
 // Builds both browsers' packages from the one source:
 //   dist/chromium/ + dist/papersieve-chromium.zip  (manifest.json as written: service worker, key)
 //   dist/firefox/  + dist/papersieve-firefox.zip   (background.scripts, gecko id, no key)
-// Checks first that every file the manifest names exists and every adapter and content module is
-// loaded, in order (adapters, then src/content/ with main.js last).
+// Checks first that every file the manifest names (and the onboarding page) exists and every
+// adapter and content module is loaded, in order (adapters, then src/content/ with main.js last).
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,8 @@ const outFlag = process.argv.indexOf("--out");
 const DIST = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(ROOT, "dist");
 const PACKAGED = ["src", "icons"];
 const GECKO_ID = "papersieve@papersieve.local";
+// Extension pages the manifest does not name (the worker opens them with tabs.create).
+const PAGES = ["src/onboarding/onboarding.html"];
 
 const listFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -41,6 +43,7 @@ function checkManifest(manifest) {
     manifest.background.service_worker,
     manifest.action.default_popup,
     manifest.options_ui.page,
+    ...PAGES,
     ...Object.values(manifest.icons),
     ...manifest.content_scripts.flatMap((script) => [...(script.js || []), ...(script.css || [])]),
   ];
@@ -51,7 +54,7 @@ function checkManifest(manifest) {
       return true;
     }
   });
-  if (missing.length > 0) throw new Error(`manifest.json names missing files: ${missing.join(", ")}`);
+  if (missing.length > 0) throw new Error(`manifest.json or PAGES name missing files: ${missing.join(", ")}`);
   const loaded = new Set(manifest.content_scripts.flatMap((script) => script.js || []));
   const adapters = readdirSync(join(ROOT, "src/adapters"))
     .filter((name) => name.endsWith(".js"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -34,18 +35,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 @pytest.fixture(scope="package")
-def browser(extension_dir, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExtensionBrowser]:
+def playwright() -> Iterator[Any]:
+    """The one Playwright instance (its sync API allows one); tests may launch more browsers in it."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        try:
-            launched = ExtensionBrowser(
-                playwright, extension_dir, tmp_path_factory.mktemp("chromium-profile")
-            )
-        except MissingTool as error:
-            missing_tool(str(error))
-        yield launched
-        launched.close()
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="package")
+def browser(
+    playwright: Any, extension_dir, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ExtensionBrowser]:
+    try:
+        launched = ExtensionBrowser(playwright, extension_dir, tmp_path_factory.mktemp("chromium-profile"))
+    except MissingTool as error:
+        missing_tool(str(error))
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

@@ -98,7 +98,12 @@ class ExtensionBrowser:
         return self.control.evaluate(script, arg)
 
     def reset(self, server: ServerProcess, profile: str, **settings: Any) -> None:
-        """Forget everything the extension stored, then point it at `server` and `profile`."""
+        """Forget everything the extension stored, then point it at `server` and `profile`; close
+        the onboarding tab the install opened (it would keep asking the worker whether the server
+        answers; tests/browser/test_onboarding.py opens its own)."""
+        for page in self.context.pages:
+            if page.url == self.extension_url("src/onboarding/onboarding.html"):
+                page.close()
         stored = {
             "serverUrl": server.url,
             "token": server.token,

@@ -1,5 +1,5 @@
-// The background worker: the only part of the extension that talks HTTP. Pages, the popup and
-// the options page send it named intents (never URLs); it answers from chrome.storage and the
+// The background worker: the only part of the extension that talks HTTP. Pages, the popup, the options
+// and onboarding pages send it named intents (never URLs); it answers from chrome.storage and the
 // papersieve server. It keeps no state in globals: it may be stopped between any two messages.
 
 import { applySettingsUpdate, siteKeyForHost, SUPPORTED_SITES, normalizeServerUrl } from "../shared/settings.js";
@@ -17,6 +17,7 @@ import { callServer, ServerError, SCORE_TIMEOUT_MS } from "./server-client.js";
 import { createScoreCoalescer } from "./score-coalescer.js";
 import { cleanPaper, cleanPapers, cleanScoreEntry, cleanLabels } from "./papers.js";
 import { queueRating, flushOutbox, outboxSize, entryKey } from "./feedback-outbox.js";
+import { onboardingIntents, openOnboardingOnInstall } from "./onboarding.js";
 
 const ext = globalThis.browser ?? globalThis.chrome;
 
@@ -238,6 +239,7 @@ const EXTENSION_PAGE_INTENTS = {
   getSettings,
   saveSettings: saveSettingsIntent,
   checkToken,
+  ...onboardingIntents({ updateSettings }),
 };
 
 const fromExtensionPage = (sender) =>
@@ -271,3 +273,4 @@ async function deliverWaitingRatings() {
 
 ext.runtime.onStartup.addListener(deliverWaitingRatings);
 ext.runtime.onInstalled.addListener(deliverWaitingRatings);
+ext.runtime.onInstalled.addListener(openOnboardingOnInstall);

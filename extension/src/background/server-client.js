@@ -17,15 +17,28 @@ export class ServerError extends Error {
 }
 
 export const START_HINT = "Start it with `make serve` (or `papersieve serve`) in the papersieve folder.";
-export const TOKEN_HINT = "Paste the token printed by `papersieve token` into papersieve's options.";
+export const TOKEN_HINT =
+  "Pair papersieve in its onboarding page (code from `papersieve pair`) or paste the token printed by `papersieve token` into its options.";
+
+// The two calls made without the token: /health, and /pair (which trades a one-time code for it).
+const PUBLIC_PATHS = new Set(["/health", "/pair"]);
+
+/** A request body sent as it is (a library file for /import), not as JSON. */
+export class RawBody {
+  constructor(text, contentType) {
+    this.text = text;
+    this.contentType = contentType;
+  }
+}
 
 /** One request to the server; resolves to the parsed JSON reply or throws ServerError. */
 export async function callServer({ serverUrl, token }, method, path, body, timeoutMs = QUICK_TIMEOUT_MS) {
-  const needsToken = path !== "/health";
+  const needsToken = !PUBLIC_PATHS.has(path);
   if (needsToken && !token) throw new ServerError("no_token", `No token yet. ${TOKEN_HINT}`);
   const headers = { Accept: "application/json" };
   if (needsToken) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const raw = body instanceof RawBody;
+  if (body !== undefined) headers["Content-Type"] = raw ? body.contentType : "application/json";
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let response;
@@ -33,7 +46,7 @@ export async function callServer({ serverUrl, token }, method, path, body, timeo
     response = await fetch(`${serverUrl}/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? body.text : JSON.stringify(body),
       signal: controller.signal,
       credentials: "omit",
       cache: "no-store",

@@ -118,5 +118,8 @@ $("site-enabled").addEventListener("change", async (event) => {
 });
 
 $("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());
+$("open-onboarding").addEventListener("click", () =>
+  ext.tabs.create({ url: ext.runtime.getURL("src/onboarding/onboarding.html") }),
+);
 
 refresh();

@@ -1,0 +1,106 @@
+// The worker's side of the onboarding page (src/onboarding/): it opens the page on install, and
+// answers its intents. Like every intent, these read the settings from chrome.storage and talk to
+// the server through callServer; the page itself never makes a request.
+
+import { loadSettings, saveConnection, bumpRatingsVersion } from "./storage.js";
+import { callServer, ServerError, RawBody, SCORE_TIMEOUT_MS } from "./server-client.js";
+import { cleanLabels } from "./papers.js";
+
+const ext = globalThis.browser ?? globalThis.chrome;
+
+export const ONBOARDING_PAGE = "src/onboarding/onboarding.html";
+const IMPORT_FORMATS = new Set(["auto", "bibtex", "csl-json", "ris", "arxiv-ids", "json", "csv"]);
+const MAX_IMPORT_CHARS = 8 * 1024 * 1024; // the server refuses bodies over its own limit anyway
+const MAX_SKIPPED_SHOWN = 20;
+
+/** runtime.onInstalled: a first install opens the onboarding page (updates and reloads do not). */
+export async function openOnboardingOnInstall(details) {
+  if (!details || details.reason !== "install") return;
+  await ext.tabs.create({ url: ext.runtime.getURL(ONBOARDING_PAGE) });
+}
+
+async function replyFor(error) {
+  if (!(error instanceof ServerError)) throw error;
+  await saveConnection(error.kind, error.message);
+  return { ok: false, error: error.toReply() };
+}
+
+/** Does the stored server URL answer /health? (The page asks again every 2 s until it does.) */
+async function checkServer() {
+  const settings = await loadSettings();
+  try {
+    const reply = await callServer(settings, "GET", "/health");
+    const version = typeof reply.version === "string" ? reply.version.slice(0, 40) : "";
+    return { ok: true, serverUrl: settings.serverUrl, version };
+  } catch (error) {
+    return { ...(await replyFor(error)), serverUrl: settings.serverUrl };
+  }
+}
+
+/** Trade the one-time code from `papersieve pair` for the token, check it, store it. */
+function pairWithCode(updateSettings) {
+  return async ({ code }) => {
+    const settings = await loadSettings();
+    const typed = String(code || "").trim();
+    if (!typed || typed.length > 64) {
+      return { ok: false, error: { kind: "invalid", message: "Type the code that `papersieve pair` printed." } };
+    }
+    let token;
+    try {
+      const reply = await callServer(settings, "POST", "/pair", { code: typed });
+      token = typeof reply.token === "string" ? reply.token : "";
+      if (!token) throw new ServerError("bad_reply", "The server's /pair reply has no token.");
+      // A real authenticated call, so "paired" means the token works, not only that it arrived.
+      await callServer({ ...settings, token }, "GET", "/profiles");
+    } catch (error) {
+      return replyFor(error);
+    }
+    const saved = await updateSettings({ token });
+    if (!saved.ok) return saved;
+    await saveConnection("ok");
+    return { ok: true, message: `Paired with ${settings.serverUrl}: the token is saved.` };
+  };
+}
+
+/** A library file (its text, read by the page) as 👍 in the active profile: POST …/import. */
+async function importLibrary({ text, format }) {
+  const settings = await loadSettings();
+  if (typeof text !== "string" || text.trim() === "") {
+    return { ok: false, error: { kind: "invalid", message: "That file is empty." } };
+  }
+  if (text.length > MAX_IMPORT_CHARS) {
+    return { ok: false, error: { kind: "invalid", message: "That file is over 8 MiB: import it with `papersieve import`." } };
+  }
+  const fmt = IMPORT_FORMATS.has(format) ? format : "auto";
+  const path = `/profiles/${encodeURIComponent(settings.profile)}/import?format=${fmt}`;
+  let reply;
+  try {
+    reply = await callServer(settings, "POST", path, new RawBody(text, "text/plain; charset=utf-8"), SCORE_TIMEOUT_MS);
+  } catch (error) {
+    return replyFor(error);
+  }
+  if (reply.imported > 0) await bumpRatingsVersion(); // the cached scores predate these ratings
+  await saveConnection("ok");
+  const whole = (value) => (Number.isInteger(value) && value >= 0 ? value : 0);
+  const skipped = (Array.isArray(reply.skipped) ? reply.skipped : []).slice(0, MAX_SKIPPED_SHOWN).map((skip) => ({
+    line: Number.isInteger(skip && skip.line) ? skip.line : null,
+    entry: String((skip && skip.entry) || "").slice(0, 200),
+    reason: String((skip && skip.reason) || "").slice(0, 300),
+  }));
+  return {
+    ok: true,
+    profile: settings.profile,
+    format: typeof reply.format === "string" ? reply.format.slice(0, 20) : "",
+    imported: whole(reply.imported),
+    merged: whole(reply.merged),
+    skipped,
+    skippedCount: Math.max(whole(reply.skipped_count), skipped.length),
+    ready: reply.ready === true,
+    labels: cleanLabels(reply.labels),
+  };
+}
+
+/** The onboarding page's intents (extension pages only); `updateSettings` is the worker's own. */
+export function onboardingIntents({ updateSettings }) {
+  return { checkServer, pairWithCode: pairWithCode(updateSettings), importLibrary };
+}

@@ -1,0 +1,244 @@
+// The onboarding page (opened by the worker on install; options and popup link to it): start the
+// server (checked every 2 s until /health answers), pair (a code from `papersieve pair`, or the
+// token pasted), import a library, open a digest page. Every server call goes through the worker
+// by named intent; server text reaches the page only through textContent.
+import { ask, ext } from "../shared/messaging.js";
+import {
+  COMMANDS,
+  DIGEST_PAGES,
+  IMPORT_FORMATS,
+  SERVER_RECHECK_MS,
+  STEP_IDS,
+  importFormatFor,
+  importSummary,
+  normalizePairingCode,
+  pairingFailure,
+  readinessText,
+  stepStates,
+} from "./steps.js";
+
+const $ = (id) => document.getElementById(id);
+
+// What the page knows; the worker and chrome.storage hold everything that must outlive the page.
+const state = { server: false, paired: false, library: null, ready: false };
+let serverCheck = { timer: 0, round: 0 };
+
+function say(id, kind, message) {
+  const node = $(id);
+  node.className = kind === "muted" ? "status muted" : `status state-${kind}`;
+  node.textContent = message;
+}
+
+function render() {
+  const states = stepStates(state);
+  for (const id of STEP_IDS) {
+    const section = $(`step-${id}`);
+    section.dataset.state = states[id];
+    section.querySelector("fieldset.controls").disabled = states[id] === "locked";
+  }
+}
+
+function fillStatic() {
+  $("serve-command").textContent = COMMANDS.serve;
+  $("serve-installed-command").textContent = COMMANDS.serveInstalled;
+  $("at-login-command").textContent = COMMANDS.atLogin;
+  $("pair-command").textContent = COMMANDS.pair;
+  $("token-command").textContent = COMMANDS.token;
+  $("import-format").replaceChildren(
+    ...IMPORT_FORMATS.map(({ value, label }) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      return option;
+    }),
+  );
+  $("digest-buttons").replaceChildren(
+    ...DIGEST_PAGES.map(({ url, label }) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "open-digest";
+      button.dataset.url = url;
+      button.textContent = `Open ${label}`;
+      button.addEventListener("click", () => ext.tabs.create({ url }));
+      return button;
+    }),
+  );
+}
+
+async function showReadiness() {
+  const reply = await ask("listProfiles");
+  if (!reply.ok) return;
+  $("profile-name").textContent = reply.active;
+  const active = reply.profiles.find((profile) => profile.name === reply.active);
+  const labels = active ? active.labels : { up: 0, down: 0 };
+  state.ready = labels.up > 0 && labels.down > 0;
+  $("readiness").textContent = readinessText(labels);
+}
+
+/** Step 2 done already? A stored token is tried with a real authenticated call. */
+async function checkStoredToken() {
+  const { ok, settings } = await ask("getSettings");
+  if (!ok || !settings.token) {
+    say("pair-status", "muted", "Not paired yet: type the code from the command above.");
+    return;
+  }
+  const reply = await ask("listProfiles");
+  state.paired = reply.ok;
+  if (reply.ok) {
+    say("pair-status", "ok", `Paired: the stored token works (${reply.profiles.length} profile(s)).`);
+    await showReadiness();
+  } else {
+    say("pair-status", "bad", `The stored token does not work: ${reply.error.message}`);
+  }
+  render();
+}
+
+async function checkServer(round) {
+  const reply = await ask("checkServer");
+  if (round !== serverCheck.round) return; // the address changed meanwhile
+  if (reply.ok) {
+    state.server = true;
+    $("server-url").value = reply.serverUrl;
+    say("server-status", "ok", `The papersieve server${reply.version ? ` ${reply.version}` : ""} answers at ${reply.serverUrl}.`);
+    render();
+    await checkStoredToken();
+    return;
+  }
+  state.server = false;
+  state.paired = false;
+  render();
+  const message = reply.error ? reply.error.message : "The server did not answer.";
+  say("server-status", "warn", `Waiting for the server (checked every 2 s). ${message}`);
+  serverCheck.timer = setTimeout(() => checkServer(round), SERVER_RECHECK_MS);
+}
+
+function restartServerCheck() {
+  clearTimeout(serverCheck.timer);
+  serverCheck = { timer: 0, round: serverCheck.round + 1 };
+  say("server-status", "muted", "Checking…");
+  checkServer(serverCheck.round);
+}
+
+async function useServerUrl() {
+  const saved = await ask("saveSettings", { update: { serverUrl: $("server-url").value } });
+  if (!saved.ok) {
+    say("server-status", "bad", saved.error.message);
+    return;
+  }
+  $("server-url").value = saved.settings.serverUrl;
+  state.server = false;
+  state.paired = false;
+  render();
+  restartServerCheck();
+}
+
+async function pair(event) {
+  event.preventDefault();
+  const typed = normalizePairingCode($("pair-code").value);
+  if (typed.error) {
+    say("pair-status", "bad", typed.error);
+    return;
+  }
+  $("pair-code").value = typed.code;
+  say("pair-status", "muted", "Pairing…");
+  const reply = await ask("pairWithCode", { code: typed.code });
+  if (!reply.ok) {
+    say("pair-status", "bad", pairingFailure(reply.error));
+    return;
+  }
+  $("pair-code").value = "";
+  await checkStoredToken();
+  if (state.paired) say("pair-status", "ok", reply.message);
+}
+
+async function pasteToken(event) {
+  event.preventDefault();
+  const token = $("token").value;
+  say("pair-status", "muted", "Checking…");
+  const { settings } = await ask("getSettings");
+  const check = await ask("checkToken", { serverUrl: settings.serverUrl, token });
+  if (!check.ok) {
+    say("pair-status", "bad", check.error.message);
+    return;
+  }
+  const saved = await ask("saveSettings", { update: { token } });
+  if (!saved.ok) {
+    say("pair-status", "bad", saved.error.message);
+    return;
+  }
+  $("token").value = "";
+  await checkStoredToken();
+  if (state.paired) say("pair-status", "ok", `${check.message} Saved.`);
+}
+
+async function importFile(event) {
+  event.preventDefault();
+  const [file] = $("library-file").files;
+  $("import-skipped").replaceChildren();
+  if (!file) {
+    say("import-status", "bad", "Choose your library's file first.");
+    return;
+  }
+  say("import-status", "muted", `Importing ${file.name}…`);
+  let text;
+  try {
+    text = await file.text();
+  } catch (error) {
+    say("import-status", "bad", `Could not read ${file.name}: ${error.message}`);
+    return;
+  }
+  const reply = await ask("importLibrary", { text, format: importFormatFor(file.name, $("import-format").value) });
+  if (!reply.ok) {
+    say("import-status", "bad", `Nothing imported: ${reply.error.message}`);
+    return;
+  }
+  const summary = importSummary(reply);
+  say("import-status", reply.skippedCount > 0 ? "warn" : "ok", summary.line);
+  $("import-skipped").replaceChildren(
+    ...summary.skipped.map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    }),
+  );
+  $("readiness").textContent = readinessText(reply.labels);
+  state.ready = reply.ready;
+  state.library = "done";
+  render();
+}
+
+function skipImport() {
+  state.library = "skipped";
+  say("import-status", "muted", "Skipped: your 👍 and 👎 on the pages teach papersieve instead.");
+  render();
+  showReadiness();
+}
+
+async function load() {
+  fillStatic();
+  render();
+  const reply = await ask("getSettings");
+  if (reply.ok) {
+    $("server-url").value = reply.settings.serverUrl;
+    $("profile-name").textContent = reply.settings.profile;
+  }
+  restartServerCheck();
+}
+
+$("use-server-url").addEventListener("click", useServerUrl);
+$("server-url").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") useServerUrl();
+});
+$("pair-form").addEventListener("submit", pair);
+$("token-form").addEventListener("submit", pasteToken);
+$("import-form").addEventListener("submit", importFile);
+$("skip-import").addEventListener("click", skipImport);
+// While the last step waits for the model: each rating the worker delivers (it bumps
+// ratingsVersion) may be the one that makes it ready.
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && "ratingsVersion" in changes && state.paired && state.library && !state.ready) {
+    showReadiness();
+  }
+});
+
+load();
