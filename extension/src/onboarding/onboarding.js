@@ -3,6 +3,7 @@
 // token pasted), import a library, open a digest page. Every server call goes through the worker
 // by named intent; server text reaches the page only through textContent.
 import { ask, ext } from "../shared/messaging.js";
+import { neededOrigins } from "../shared/permissions.js";
 import {
   COMMANDS,
   DIGEST_PAGES,
@@ -214,6 +215,16 @@ function skipImport() {
   showReadiness();
 }
 
+async function showGrantButton() {
+  $("grant-row").hidden = await ext.permissions.contains({ origins: neededOrigins() });
+}
+
+async function grant() {
+  await ext.permissions.request({ origins: neededOrigins() });
+  await showGrantButton();
+  restartServerCheck();
+}
+
 async function load() {
   fillStatic();
   render();
@@ -222,9 +233,11 @@ async function load() {
     $("server-url").value = reply.settings.serverUrl;
     $("profile-name").textContent = reply.settings.profile;
   }
+  await showGrantButton();
   restartServerCheck();
 }
 
+$("grant").addEventListener("click", grant);
 $("use-server-url").addEventListener("click", useServerUrl);
 $("server-url").addEventListener("keydown", (event) => {
   if (event.key === "Enter") useServerUrl();

@@ -2,6 +2,7 @@
 // thresholds, the marking mode, and which sites to mark. Every change goes through the worker,
 // which validates it and stores it.
 import { ask, ext } from "../shared/messaging.js";
+import { neededOrigins } from "../shared/permissions.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,12 +31,6 @@ function fill(settings, sites) {
     fieldset.append(label);
   }
 }
-
-/** Origins the extension needs; Firefox grants host permissions only when the reader agrees. */
-const neededOrigins = () => {
-  const manifest = ext.runtime.getManifest();
-  return [...manifest.host_permissions, ...manifest.content_scripts.flatMap((script) => script.matches)];
-};
 
 async function showGrantButton() {
   const granted = await ext.permissions.contains({ origins: neededOrigins() });
