@@ -27,6 +27,8 @@ from model.corpus_sample import FIT_SAMPLE_SIZE, prepare_corpus_sampled
 from model.persistence import remove_stale_temp_files
 from server.child_process import ChildProcessDied, run_in_child
 from server.config import saved_model_path
+from server.memory import limit_malloc_arenas, release_free_memory
+from server.score_cache import ScoreCache
 from server.store import Store, now
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class FittedModel:
     corpus: PreparedCorpus | None
     quality: dict | None = None
     embedded_labels: int = 0  # how many of the rated papers had a vector when it was fitted
+    scores: ScoreCache = field(default_factory=ScoreCache, repr=False)  # each paper's score, reasons
 
 
 @dataclass
@@ -123,6 +126,7 @@ class ModelSaver:
             path, classifier, meta = self._next_due()
             try:
                 save_model(classifier, path, meta=meta)
+                release_free_memory()  # the fit's and the save's temporaries, quiet for a while now
             except Exception:
                 log.exception("could not save the model to %s", path)
             finally:
@@ -159,6 +163,7 @@ class ProfileModels:
         self.models_dir.mkdir(parents=True, exist_ok=True)
         for path in remove_stale_temp_files(self.models_dir):
             log.info("removed %s, half-written by a server that was killed while saving", path.name)
+        limit_malloc_arenas()  # before the server's threads start (server/memory.py)
         self.saver = ModelSaver()
         self._slots: dict[str, _ProfileSlot] = {}
         self._slots_lock = threading.Lock()

@@ -342,6 +342,8 @@ class Store:
         profile_id = self._profile_id(profile)
         stamp = now()
         papers = list(papers)
+        if self._recorded_already(profile_id, papers):  # a page scored again: a read, not a write
+            return
         try:
             with self._writing():
                 self._upsert_papers(papers, stamp)
@@ -351,6 +353,27 @@ class Store:
                 )
         except DataDirUnavailable as error:  # scoring goes on; these papers just aren't kept
             _warn_now_and_then(f"papers seen are not kept: {error}")
+
+    def _recorded_already(self, profile_id: int, papers: list[Paper]) -> bool:
+        """Whether recording these papers would change nothing: each is stored, seen by the profile,
+        and every non-empty field it brings equals the stored one (the upsert would keep them all)."""
+        stored: dict[str, tuple] = {}
+        for start in range(0, len(papers), _IDS_PER_QUERY):
+            chunk = [paper.id for paper in papers[start : start + _IDS_PER_QUERY]]
+            rows = self.db.execute(
+                f"""SELECT p.id, p.title, p.abstract, p.url FROM papers p JOIN seen s
+                    ON s.paper_id = p.id AND s.profile_id = ? WHERE p.id IN ({",".join("?" * len(chunk))})""",
+                (profile_id, *chunk),
+            ).fetchall()
+            stored.update((row[0], row[1:]) for row in rows)
+        for paper in papers:
+            known = stored.get(paper.id)
+            if known is None or any(
+                value and value != old
+                for value, old in zip((paper.title, paper.abstract, paper.url), known, strict=True)
+            ):
+                return False
+        return True
 
     def _upsert_papers(self, papers: list[Paper], stamp: str) -> None:
         self.db.executemany(_UPSERT_PAPER, [(p.id, p.title, p.abstract, p.url, stamp) for p in papers])
