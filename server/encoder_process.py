@@ -22,6 +22,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from server.child_process import die_with_parent
+
 log = logging.getLogger(__name__)
 
 DIMENSIONS = 384
@@ -75,7 +77,7 @@ class EncoderProcess:
 
     def _start(self) -> None:
         """Start a child and wait until it has loaded the encoder (raises when it can't)."""
-        command = [sys.executable, "-m", "server.encoder_process", str(self.threads)]
+        command = [sys.executable, "-m", "server.encoder_process", str(self.threads), str(os.getpid())]
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"}
         self._process = subprocess.Popen(
             command,
@@ -151,15 +153,21 @@ class EncoderProcess:
             process.wait()
 
 
-def _serve(threads: int) -> int:
-    """The child: load the encoder, then answer batches until stdin closes."""
+def _serve(threads: int = 1, parent_pid: int | None = None) -> int:
+    """The child: load the encoder, then answer batches until stdin closes (or, once `parent_pid`
+    is given, until that process ends, even mid-load and even killed: no orphan)."""
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     requests = sys.stdin.buffer
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the replies
 
     def reply(status: int, payload: bytes) -> None:
-        replies.write(_REPLY.pack(status, len(payload)) + payload)
-        replies.flush()
+        try:
+            replies.write(_REPLY.pack(status, len(payload)) + payload)
+            replies.flush()
+        except BrokenPipeError:  # the server is gone: nobody is left to answer
+            os._exit(0)
 
     try:
         from model.embedding import SentenceEncoder
@@ -184,4 +192,4 @@ def _serve(threads: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_serve(int(sys.argv[1]) if len(sys.argv) > 1 else 1))
+    sys.exit(_serve(*(int(arg) for arg in sys.argv[1:3])))  # threads, the server's pid

@@ -123,12 +123,6 @@ def assert_no_half_written_model(data_dir: Path) -> None:
             pytest.fail(f"a half-written model file was left: {error}")
 
 
-def assert_no_fit_traceback(output: str) -> None:
-    """Nothing of the fit, its child or multiprocessing's clean-up printed a traceback or warning."""
-    for trace in ("server/profile_models.py", "server/child_process.py", "multiprocessing/", "leaked"):
-        assert trace not in output, output
-
-
 def test_killing_the_server_mid_fit_leaves_no_orphan_and_the_next_start_fits_again(data_dir):
     server = ServerProcess(data_dir).start()
     try:
@@ -144,10 +138,9 @@ def test_killing_the_server_mid_fit_leaves_no_orphan_and_the_next_start_fits_aga
         def orphans(pids) -> dict[int, str]:
             return {pid: children[pid] for pid in alive(pids)}
 
-        # The kernel ends the fit child at once (without that, it fitted on alone for seconds).
-        wait_until(lambda: not orphans(fit), 5, lambda: f"orphans {orphans(fit)} did not end")
-        # Every other child ends too (the encoder process, once it reads its closed stdin).
-        wait_until(lambda: not orphans(children), 30, lambda: f"orphans {orphans(children)} did not end")
+        # The kernel ends every child at once: the fit (without that, it fitted on alone for its
+        # whole duration) and the encoder process (which went on loading its model).
+        wait_until(lambda: not orphans(children), 5, lambda: f"orphans {orphans(children)} did not end")
         assert_no_half_written_model(data_dir)
 
         server.start()  # the next start fits again, and a stop mid-fit does not wait for it
@@ -161,11 +154,11 @@ def test_killing_the_server_mid_fit_leaves_no_orphan_and_the_next_start_fits_aga
         # Its exit ends the fit instead of waiting for it (25 s here, a minute and more at 100k papers).
         assert time.monotonic() - stopped < 5
         assert server.process.returncode == 0 and not alive([refit])
-        wait_until(lambda: not orphans(children), 30, lambda: f"orphans {orphans(children)} did not end")
+        wait_until(lambda: not orphans(children), 5, lambda: f"orphans {orphans(children)} did not end")
     finally:
         server.stop()
     assert not list((data_dir / "models").glob(".*.tmp"))
-    assert_no_fit_traceback(server.output)
+    assert "Traceback" not in server.output
 
 
 def test_killing_the_fit_child_keeps_the_server_serving_with_one_clear_line(data_dir):
@@ -184,7 +177,7 @@ def test_killing_the_fit_child_keeps_the_server_serving_with_one_clear_line(data
     lines = [line for line in server.output.splitlines() if "corpus features" in line]
     assert len(lines) == 1, lines
     assert "child process ended without a result (killed by SIGKILL)" in lines[0]
-    assert_no_fit_traceback(server.output)
+    assert "Traceback" not in server.output
 
 
 def test_a_child_returns_its_result_or_raises_its_error_in_the_parent():
