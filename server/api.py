@@ -220,14 +220,13 @@ def import_profile(profile: str) -> Any:
     dry_run = request.args.get("dry_run", "false").lower()
     if dry_run not in ("true", "false", "1", "0"):
         raise InvalidInput("'dry_run' must be true or false")
-    mimetype = request.mimetype or "application/octet-stream"  # a browser's File of unknown type
-    fmt = request.args.get("format") or FORMAT_BY_CONTENT_TYPE.get(mimetype)
+    fmt = request.args.get("format") or FORMAT_BY_CONTENT_TYPE.get(request.mimetype)
     if fmt is None:
         abort(
             415,
             "say what you import: a Content-Type (application/json, text/csv, application/x-bibtex, "
             "application/vnd.citationstyles.csl+json, application/x-research-info-systems, or "
-            "text/plain to have it detected), or ?format=auto|json|csv|bibtex|csl-json|ris|arxiv-ids",
+            "text/plain or none to have it detected), or ?format=auto|json|csv|bibtex|csl-json|ris|arxiv-ids",
         )
     try:
         text = request.get_data(cache=False).decode("utf-8")

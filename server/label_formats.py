@@ -35,7 +35,7 @@ FORMAT_BY_CONTENT_TYPE = {
     "application/vnd.citationstyles.csl+json": "csl-json",
     "application/x-research-info-systems": "ris",
     "text/plain": "auto",
-    "application/octet-stream": "auto",
+    "": "auto",  # no Content-Type: what a browser sends for a File of a type it does not know
 }
 
 

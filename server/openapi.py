@@ -630,7 +630,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                         "in": "query",
                         "required": False,
                         "description": "the file's format; without it, the Content-Type says (text/plain, "
-                        "application/octet-stream or none: told from the content, as with 'auto')",
+                        "or no Content-Type: told from the content, as with 'auto')",
                         "schema": {"enum": list(IMPORT_FORMATS)},
                     },
                     {
@@ -650,6 +650,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             else {"type": "string", "description": f"{fmt} text (UTF-8)"}
                         }
                         for media_type, fmt in FORMAT_BY_CONTENT_TYPE.items()
+                        if media_type  # no Content-Type at all is read too, as 'auto'
                     },
                 },
                 "responses": {

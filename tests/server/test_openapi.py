@@ -145,7 +145,6 @@ def test_request_limits_are_those_validation_enforces(spec, api):
         "application/vnd.citationstyles.csl+json",
         "application/x-research-info-systems",
         "text/plain",
-        "application/octet-stream",
     }
 
 
