@@ -78,12 +78,18 @@ def wait_for_step(page: Any, step: str, state: str, timeout: float = 15000) -> N
 
 
 def wait_for_text(page: Any, element_id: str, pattern: str, timeout: float = 15000) -> None:
-    """Until the element's text matches the regular expression `pattern`."""
-    page.wait_for_function(
-        "([id, pattern]) => new RegExp(pattern).test(document.getElementById(id)?.textContent || '')",
-        arg=[element_id, pattern],
-        timeout=timeout,
-    )
+    """Until the element's text matches the regular expression `pattern` (else it says what it is)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "([id, pattern]) => new RegExp(pattern).test(document.getElementById(id)?.textContent || '')",
+            arg=[element_id, pattern],
+            timeout=timeout,
+        )
+    except PlaywrightTimeout:
+        text = page.locator(f"#{element_id}").text_content()
+        raise AssertionError(f"#{element_id} never matched {pattern!r}: {text!r}") from None
 
 
 def pairing_code(data_dir: Path) -> str:
@@ -239,3 +245,35 @@ def test_a_wrong_or_expired_code_says_why(
     token = browser.storage("async () => (await chrome.storage.local.get('settings')).settings.token")
     assert token == ""
     assert step_state(page, "pair") == "open"
+
+
+def test_an_import_that_cannot_be_read_says_why(
+    browser: ExtensionBrowser, server: ServerProcess, profile: str, tmp_path: Path
+) -> None:
+    page = browser.context.new_page()
+    page.goto(browser.extension_url(ONBOARDING))
+    wait_for_step(page, "pair", "done")  # the stored token works: straight to the library
+    assert step_state(page, "library") == "open"
+    assert page.locator("#profile-name").text_content() == profile
+
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("things to read this week\nthe attention paper\n", encoding="utf-8")
+    page.set_input_files("#library-file", str(unknown))
+    page.click("#import")
+    wait_for_text(page, "import-status", "^Nothing imported: cannot tell the format")
+
+    big = tmp_path / "huge.bib"
+    entry = (
+        "@misc{{k{0},\n  title = {{Paper {0}}},\n  eprint = {{2501.{0:05d}}},\n"
+        "  archivePrefix = {{arXiv}}\n}}\n"
+    )
+    big.write_text("".join(entry.format(n) for n in range(30000)), encoding="utf-8")
+    assert big.stat().st_size > 2 * 1024 * 1024
+    page.set_input_files("#library-file", str(big))
+    page.click("#import")
+    wait_for_text(page, "import-status", r"over the server's 2 MiB .*/papersieve import")
+
+    status, reply = server.request("GET", f"/profiles/{profile}/ratings")
+    assert status == 200 and reply["ratings"] == []
+    assert step_state(page, "library") == "open"
+    assert step_state(page, "digest") == "locked"

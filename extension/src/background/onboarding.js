@@ -10,7 +10,7 @@ const ext = globalThis.browser ?? globalThis.chrome;
 
 export const ONBOARDING_PAGE = "src/onboarding/onboarding.html";
 const IMPORT_FORMATS = new Set(["auto", "bibtex", "csl-json", "ris", "arxiv-ids", "json", "csv"]);
-const MAX_IMPORT_CHARS = 8 * 1024 * 1024; // the server refuses bodies over its own limit anyway
+const MAX_IMPORT_BYTES = 2 * 1024 * 1024; // the server's limit for one request body (server/app.py)
 const MAX_SKIPPED_SHOWN = 20;
 
 /** runtime.onInstalled: a first install opens the onboarding page (updates and reloads do not). */
@@ -68,8 +68,16 @@ async function importLibrary({ text, format }) {
   if (typeof text !== "string" || text.trim() === "") {
     return { ok: false, error: { kind: "invalid", message: "That file is empty." } };
   }
-  if (text.length > MAX_IMPORT_CHARS) {
-    return { ok: false, error: { kind: "invalid", message: "That file is over 8 MiB: import it with `papersieve import`." } };
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > MAX_IMPORT_BYTES) {
+    const size = (bytes / (1024 * 1024)).toFixed(1);
+    return {
+      ok: false,
+      error: {
+        kind: "invalid",
+        message: `That file is ${size} MiB, over the server's 2 MiB for one request: import it with \`.venv/bin/papersieve import <file>\` instead.`,
+      },
+    };
   }
   const fmt = IMPORT_FORMATS.has(format) ? format : "auto";
   const path = `/profiles/${encodeURIComponent(settings.profile)}/import?format=${fmt}`;
