@@ -1,5 +1,5 @@
 """waitress as papersieve runs it: a request with both `Transfer-Encoding` and `Content-Length` is
-refused (400) as soon as its headers arrive.
+refused (400) as soon as its headers arrive, and small requests are served before large ones.
 
 waitress alone frames such a request by its chunks, as RFC 9112 allows; a client that framed the
 body by its Content-Length then gets no answer until the channel times out. Such a request is
@@ -13,6 +13,8 @@ from waitress import create_server
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import BaseWSGIServer
+
+from server.task_queue import FairTaskDispatcher
 
 
 class StrictRequestParser(HTTPRequestParser):
@@ -28,11 +30,16 @@ class StrictChannel(HTTPChannel):
 
 
 def create_wsgi_server(app: Any, **settings: Any) -> Any:
-    """waitress's `create_server` with the strict parser on every connection."""
-    server = create_server(app, **settings)
-    listeners = [server] if isinstance(server, BaseWSGIServer) else [
-        dispatcher for dispatcher in server.map.values() if isinstance(dispatcher, BaseWSGIServer)
-    ]  # a MultiSocketServer when the host name has several addresses
+    """waitress's `create_server` with the strict parser on every connection and fair queuing of
+    requests (server/task_queue.py) over its `threads` threads."""
+    tasks = FairTaskDispatcher()
+    tasks.set_thread_count(int(settings.get("threads", 4)))
+    server = create_server(app, _dispatcher=tasks, **settings)
+    listeners = (
+        [server]
+        if isinstance(server, BaseWSGIServer)
+        else [dispatcher for dispatcher in server.map.values() if isinstance(dispatcher, BaseWSGIServer)]
+    )  # a MultiSocketServer when the host name has several addresses
     for listener in listeners:
         listener.channel_class = StrictChannel
     return server
