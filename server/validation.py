@@ -97,6 +97,16 @@ def _text_field(paper: dict, field: str, limit: int) -> str:
     return check_text(value, f"a paper's {field!r}")
 
 
+def single_spaced(text: str) -> str:
+    """Runs of whitespace as one space, none at the ends: `" ".join(text.split())`, without the
+    split for a text that is single-spaced already (a page's papers, sent again and again). Every
+    whitespace character but the space is non-printable, so such a text is printable with no
+    double space and no space at either end."""
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return " ".join(text.split())
+
+
 def check_paper(paper: Any) -> Paper:
     if not isinstance(paper, dict):
         raise InvalidInput("a paper must be an object with 'id', 'title', 'abstract' and 'url'")
@@ -105,8 +115,8 @@ def check_paper(paper: Any) -> Paper:
         raise InvalidInput("a paper's 'url' must be an http(s) address")
     return Paper(
         id=normalise_paper_id(paper.get("id")),
-        title=" ".join(_text_field(paper, "title", MAX_TITLE_CHARS).split()),
-        abstract=" ".join(_text_field(paper, "abstract", MAX_ABSTRACT_CHARS).split()),
+        title=single_spaced(_text_field(paper, "title", MAX_TITLE_CHARS)),
+        abstract=single_spaced(_text_field(paper, "abstract", MAX_ABSTRACT_CHARS)),
         url=url,
     )
 
