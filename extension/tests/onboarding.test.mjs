@@ -97,11 +97,11 @@ test("an import's summary counts what was imported, merged and skipped, and list
       { line: null, entry: "item 4", reason: "no title" },
     ],
   });
-  assert.equal(summary.line, "Imported 3 papers as 👍 from the bibtex file; 1 duplicate merged, 2 skipped.");
+  assert.equal(summary.line, "Imported 3 papers as 👍 from the BibTeX file; 1 duplicate merged, 2 skipped.");
   assert.deepEqual(summary.skipped, ["line 30: @article{broken: could not be parsed", "item 4: no title"]);
 
   const one = importSummary({ format: "ris", imported: 1, merged: 0, skippedCount: 0, skipped: [] });
-  assert.equal(one.line, "Imported 1 paper as 👍 from the ris file; 0 skipped.");
+  assert.equal(one.line, "Imported 1 paper as 👍 from the RIS file; 0 skipped.");
   // A papersieve export brings its own 👍 and 👎.
   assert.match(importSummary({ format: "json", imported: 2, skippedCount: 0 }).line, /^Imported 2 ratings from/);
   // More skipped than the reply lists: the rest is counted.

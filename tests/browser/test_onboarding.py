@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from server.pairing import new_pairing_code
-from tests.support import missing_tool
+from tests.support import SCREENSHOT_DIR, missing_tool
 from training.harness import page_state as ps
 from training.harness import sites as s
 from training.harness.browser import ExtensionBrowser, MissingTool
@@ -163,7 +163,7 @@ def test_from_install_to_a_marked_page(fresh: ExtensionBrowser, tmp_path: Path) 
         page.click("#import")
         wait_for_step(page, "library", "done", timeout=30000)
         status = page.locator("#import-status").text_content()
-        assert status == "Imported 3 papers as 👍 from the bibtex file; 1 skipped.", status
+        assert status == "Imported 3 papers as 👍 from the BibTeX file; 1 skipped.", status
         assert page.locator("#import-skipped li").all_text_contents() == [
             "line 19: entry 'no_title_2025': has no title and no arXiv id"
         ]
@@ -173,6 +173,9 @@ def test_from_install_to_a_marked_page(fresh: ExtensionBrowser, tmp_path: Path) 
         readiness = page.locator("#readiness").text_content()
         assert "Marks appear once there is one 👍 and one 👎" in readiness
         assert "Rate one 👎 on a digest page" in readiness
+
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / "onboarding.png"), full_page=True)
 
         # Step 4: the digest page it opens, served from a snapshot at its real URL.
         shown = [p for p in s.hf_trending_papers()[20:32] if p not in liked]

@@ -87,6 +87,14 @@ export function importFormatFor(fileName, chosen) {
 }
 
 const PAPERSIEVE_EXPORTS = new Set(["json", "csv"]);
+const FORMAT_NAMES = Object.freeze({
+  bibtex: "BibTeX",
+  "csl-json": "CSL-JSON",
+  ris: "RIS",
+  "arxiv-ids": "arXiv id list",
+  json: "papersieve JSON",
+  csv: "papersieve CSV",
+});
 
 const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
 
@@ -94,7 +102,7 @@ const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
 export function importSummary(reply) {
   const imported = Number.isInteger(reply.imported) ? reply.imported : 0;
   const skippedCount = Number.isInteger(reply.skippedCount) ? reply.skippedCount : 0;
-  const from = reply.format ? ` from the ${reply.format} file` : "";
+  const from = reply.format ? ` from the ${FORMAT_NAMES[reply.format] || reply.format} file` : "";
   // A papersieve export brings its own 👍 and 👎; a library's entries are all 👍.
   const what = PAPERSIEVE_EXPORTS.has(reply.format) ? plural(imported, "rating", "ratings") : `${plural(imported, "paper", "papers")} as 👍`;
   const extras = [];
