@@ -231,53 +231,26 @@ def command_profiles(args: argparse.Namespace) -> int:
 
 
 def command_pair(args: argparse.Namespace) -> int:
-    from server.pairing import LIFETIME_SECONDS, new_pairing_code
+    from server.pairing import pair_command
 
-    data_dir = resolve_data_dir(args.data_dir)
-    try:
-        code = new_pairing_code(data_dir)
-    except OSError as error:
-        raise CommandError(
-            f"cannot keep a pairing code in {data_dir}: {problem(data_dir, error) or error}"
-        ) from None
-    print(code.code)
-    print(
-        f"papersieve pair: enter this code in papersieve's onboarding page (or options) within "
-        f"{LIFETIME_SECONDS // 60} minutes; it works once, with the server serving {data_dir}",
-        file=sys.stderr,
-    )
-    return 0
+    return pair_command(resolve_data_dir(args.data_dir))
 
 
 def command_doctor(args: argparse.Namespace) -> int:
-    from server.doctor import run_doctor
+    from server.doctor import doctor_command
 
-    checks = run_doctor(resolve_data_dir(args.data_dir), args.host, args.port)
-    command = own_command()  # the fixes name papersieve as this shell can run it
-    for check in checks:
-        print(check.line().replace("`papersieve ", f"`{command} "))
-    wrong = sum(check.ok is False for check in checks)
-    print("everything works" if not wrong else f"{wrong} thing{'s' if wrong > 1 else ''} to fix")
-    return 1 if wrong else 0
+    # the fixes name papersieve as this shell can run it (its full path when not on PATH)
+    return doctor_command(resolve_data_dir(args.data_dir), args.host, args.port, own_command())
 
 
 def command_service(args: argparse.Namespace) -> int:
     import platform
 
-    from server import service
+    from server.service import service_command
 
-    explicit = args.data_dir or os.environ.get(DATA_DIR_ENV)
-    plan = service.plan(platform.system(), args.port, resolve_data_dir(args.data_dir) if explicit else None)
-    if args.action == "install":
-        lines, code = service.install(plan, start=not args.no_start), 0
-    elif args.action == "uninstall":
-        lines, code = service.uninstall(plan), 0
-    else:
-        lines, installed = service.status(plan)
-        code = 0 if installed else 1
-    for line in lines:
-        print(line)
-    return code
+    explicit = args.data_dir or os.environ.get(DATA_DIR_ENV)  # else the service finds the default
+    data_dir = resolve_data_dir(args.data_dir) if explicit else None
+    return service_command(args.action, platform.system(), args.port, data_dir, start=not args.no_start)
 
 
 # --- import, export ------------------------------------------------------------------------------

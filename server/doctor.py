@@ -285,3 +285,13 @@ def run_doctor(data_dir: Path, host: str, port: int) -> list[Check]:
     checks += check_profiles(server, reachable, data_dir)
     checks.append(check_extension(data_dir))
     return checks
+
+
+def doctor_command(data_dir: Path, host: str, port: int, command: str = "papersieve") -> int:
+    """`papersieve doctor`: one line per check, the fixes naming papersieve as `command`; 1 if wrong."""
+    checks = run_doctor(data_dir, host, port)
+    for check in checks:
+        print(check.line().replace("`papersieve ", f"`{command} "))
+    wrong = sum(check.ok is False for check in checks)
+    print("everything works" if not wrong else f"{wrong} thing{'s' if wrong > 1 else ''} to fix")
+    return 1 if wrong else 0

@@ -11,6 +11,7 @@ import hmac
 import json
 import os
 import secrets
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from server.command_error import CommandError
+from server.datadir import problem
 from server.validation import InvalidInput, check_json_object, parse_json
 
 PAIRING_FILE = "pairing.json"
@@ -145,3 +148,19 @@ def pair() -> Any:
         abort(refused.status, str(refused))
     token_file = current_app.extensions["papersieve_token"]  # re-read after `papersieve token --rotate`
     return jsonify(token=current_app.config["TOKEN"] if token_file is None else token_file.current())
+
+
+def pair_command(data_dir: Path) -> int:
+    """`papersieve pair`: the code on stdout (alone, for scripts), how to use it on stderr."""
+    try:
+        code = new_pairing_code(data_dir)
+    except OSError as error:
+        reason = problem(data_dir, error) or error
+        raise CommandError(f"cannot keep a pairing code in {data_dir}: {reason}") from None
+    print(code.code)
+    print(
+        f"papersieve pair: enter this code in papersieve's onboarding page (or options) within "
+        f"{LIFETIME_SECONDS // 60} minutes; it works once, with the server serving {data_dir}",
+        file=sys.stderr,
+    )
+    return 0

@@ -206,3 +206,19 @@ def status(service: ServicePlan) -> tuple[list[str], bool]:
     else:
         lines.append(f"{service.manager} cannot be used from here: its state is unknown")
     return lines, True
+
+
+def service_command(action: str, system: str, port: int, data_dir: Path | None, start: bool) -> int:
+    """`papersieve service ACTION`: print what was done; status exits 1 when nothing is installed."""
+    service = plan(system, port, data_dir)
+    code = 0
+    if action == "install":
+        lines = install(service, start)
+    elif action == "uninstall":
+        lines = uninstall(service)
+    else:
+        lines, installed = status(service)
+        code = 0 if installed else 1
+    for line in lines:
+        print(line)
+    return code
