@@ -280,3 +280,23 @@ def test_an_import_that_cannot_be_read_says_why(
     assert status == 200 and reply["ratings"] == []
     assert step_state(page, "library") == "open"
     assert step_state(page, "digest") == "locked"
+
+
+def test_the_options_and_the_popup_reopen_it(
+    browser: ExtensionBrowser, server: ServerProcess, profile: str
+) -> None:
+    url = browser.extension_url(ONBOARDING)
+    options = browser.context.new_page()
+    options.goto(browser.extension_url("src/options/options.html"))
+    with browser.context.expect_page() as opened:
+        options.click("#open-onboarding")
+    opened.value.wait_for_load_state()
+    assert opened.value.url == url
+    wait_for_step(opened.value, "pair", "done")  # the options' server and token, already working
+
+    popup = browser.context.new_page()
+    popup.goto(browser.extension_url("src/popup/popup.html"))
+    with browser.context.expect_page() as opened:
+        popup.click("#open-onboarding")
+    opened.value.wait_for_load_state()
+    assert opened.value.url == url
