@@ -127,6 +127,13 @@ class ModelSaver:
             try:
                 save_model(classifier, path, meta=meta)
                 release_free_memory()  # the fit's and the save's temporaries, quiet for a while now
+            except OSError as error:  # a full or read-only disk: one line, no traceback
+                log.warning(
+                    "could not save the model to %s (%s): the one in memory serves, and it is "
+                    "saved with the next change",
+                    path,
+                    error.strerror or error,
+                )
             except Exception:
                 log.exception("could not save the model to %s", path)
             finally:

@@ -89,6 +89,10 @@ def test_a_full_disk_is_503_for_writes_loses_nothing_and_recovers_without_restar
             assert server.request("GET", "/profiles/default/ratings")[0] == 200  # reads still served
             status, scored = server.request("POST", "/score", {"papers": [paper(0), paper(1)]})
             assert status == 200 and scored["ready"]  # scored, the page just not kept
+            deadline = time.monotonic() + 30  # the model refitted for that page cannot be saved
+            while "could not save the model" not in server.output and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "the one in memory serves" in server.output
 
             free_space(data_dir)  # space is back: the same server takes writes again
             retried = server.request("POST", "/feedback", {"paper": paper(n, 1500), "rating": 1})
