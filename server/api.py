@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, request
 
 from server import __version__
+from server.dashboard_data import MAX_QUERY_LENGTH, cached_learning_curve, label_history, search_ratings
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, read_import
 from server.openapi import openapi_document
 from server.request_context import get_embeddings, get_models, get_store, json_response
@@ -128,6 +129,41 @@ def delete_profile(profile: str) -> Any:
     return json_response({"deleted": profile})
 
 
+@api.post("/profiles/<profile>/rename")
+def rename_profile(profile: str) -> Any:
+    """Give a profile a new name; its ratings stay, its model is refitted under the new name."""
+    profile = check_profile_name(profile)
+    new_name = check_profile_name(json_body().get("name"))
+    if DEFAULT_PROFILE in (profile, new_name):
+        raise InvalidInput("the 'default' profile cannot be renamed, and no profile can take its name")
+    summary = get_store().rename_profile(profile, new_name)
+    get_models().forget(profile)
+    return json_response({"name": summary.name, "renamed_from": profile, "labels": summary.labels.as_dict()})
+
+
+@api.get("/profiles/<profile>/history")
+def profile_history(profile: str) -> Any:
+    """Label counts by day, the cross-validated quality and the learning curve (the dashboard's plots)."""
+    profile = check_profile_name(profile)
+    store = get_store()
+    summary = store.profile(profile)
+    models = get_models()
+    model = models.current(store, profile) if summary.labels.needed == 0 else None
+    return json_response(
+        {
+            "name": profile,
+            "labels": summary.labels.as_dict(),
+            "days": label_history(store, profile),
+            "quality": models.quality(model, store, profile) if model else None,
+            "learning_curve": (
+                cached_learning_curve(store, profile, model.classifier, model.revision, model.trained_at)
+                if model
+                else []
+            ),
+        }
+    )
+
+
 @api.get("/profiles/<profile>")
 def show_profile(profile: str) -> Any:
     profile = check_profile_name(profile)
@@ -175,12 +211,20 @@ def list_ratings(profile: str) -> Any:
     profile = check_profile_name(profile)
     limit = int_arg("limit", 50, 1, MAX_PAGE)
     offset = int_arg("offset", 0, 0, MAX_OFFSET)
+    query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidInput(f"'q' is at most {MAX_QUERY_LENGTH} characters")
+    rating = request.args.get("rating")
+    if rating is not None and rating not in ("1", "-1"):
+        raise InvalidInput("'rating' must be 1 (👍) or -1 (👎)")
     store = get_store()
-    summary = store.profile(profile)
-    items = store.ratings(profile, limit=limit, offset=offset)
+    store.profile(profile)
+    total, items = search_ratings(
+        store, profile, query, None if rating is None else int(rating), limit, offset
+    )
     return json_response(
         {
-            "total": summary.labels.up + summary.labels.down,
+            "total": total,
             "limit": limit,
             "offset": offset,
             "ratings": [rated_json(item) for item in items],

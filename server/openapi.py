@@ -161,6 +161,53 @@ PROFILE_SUMMARY: dict[str, Any] = {
         "created_at": {"type": "string"},
     },
 }
+QUALITY = {
+    "description": "cross-validated ROC AUC on the profile's ratings, once there are enough",
+    "oneOf": [
+        {"type": "null"},
+        {
+            "type": "object",
+            "required": ["metric", "mean", "std", "folds"],
+            "properties": {
+                "metric": {"const": "roc_auc"},
+                "mean": PROBABILITY,
+                "std": {"type": "number", "minimum": 0},
+                "folds": {"type": "integer", "minimum": 1},
+            },
+        },
+    ],
+}
+COUNT = {"type": "integer", "minimum": 0}
+HISTORY = {
+    "type": "object",
+    "required": ["name", "labels", "days", "quality", "learning_curve"],
+    "properties": {
+        "name": {"type": "string"},
+        "labels": {"$ref": "#/components/schemas/Labels"},
+        "days": {
+            "type": "array",
+            "description": "each UTC day with ratings made that day (still current) and running totals",
+            "items": {
+                "type": "object",
+                "required": ["day", "up", "down", "total_up", "total_down"],
+                "properties": {
+                    "day": {"type": "string"},
+                    **{key: COUNT for key in ("up", "down", "total_up", "total_down")},
+                },
+            },
+        },
+        "quality": QUALITY,
+        "learning_curve": {
+            "type": "array",
+            "description": "held-out ROC AUC after fitting on that many ratings (empty until 5 of each)",
+            "items": {
+                "type": "object",
+                "required": ["labels", "auc"],
+                "properties": {"labels": {"type": "integer", "minimum": 1}, "auc": PROBABILITY},
+            },
+        },
+    },
+}
 PROFILE_DETAIL = {
     "type": "object",
     "required": ["name", "created_at", "labels", "papers_seen", "model", "embeddings", "top_terms"],
@@ -172,22 +219,7 @@ PROFILE_DETAIL = {
             "properties": {
                 "ready": {"type": "boolean"},
                 "trained_at": {"type": ["string", "null"]},
-                "quality": {
-                    "description": "cross-validated ROC AUC on the profile's ratings, once there are enough",
-                    "oneOf": [
-                        {"type": "null"},
-                        {
-                            "type": "object",
-                            "required": ["metric", "mean", "std", "folds"],
-                            "properties": {
-                                "metric": {"const": "roc_auc"},
-                                "mean": PROBABILITY,
-                                "std": {"type": "number", "minimum": 0},
-                                "folds": {"type": "integer", "minimum": 1},
-                            },
-                        },
-                    ],
-                },
+                "quality": QUALITY,
                 "corpus_features": {
                     "type": "object",
                     "required": ["papers", "updating"],
@@ -531,10 +563,24 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                     PROFILE_PARAMETER,
                     _integer_query("limit", 50, 1, max_page, "how many"),
                     _integer_query("offset", 0, 0, max_offset, "how many to skip"),
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": False,
+                        "description": "only ratings whose paper's title contains this text (any case)",
+                        "schema": {"type": "string", "maxLength": 200},
+                    },
+                    {
+                        "name": "rating",
+                        "in": "query",
+                        "required": False,
+                        "description": "only 👍 (1) or only 👎 (-1)",
+                        "schema": {"enum": ["1", "-1"]},
+                    },
                 ],
                 "responses": {
                     **_ok(
-                        "one page of ratings",
+                        "one page of ratings (total: how many match)",
                         {
                             "type": "object",
                             "required": ["total", "limit", "offset", "ratings"],
@@ -546,6 +592,42 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             },
                         },
                     ),
+                    **_errors(*AUTHED, 400, 404, UNAVAILABLE),
+                },
+            }
+        },
+        "/api/v1/profiles/{profile}/rename": {
+            "post": {
+                "operationId": "rename_profile",
+                "summary": "Rename a profile, keeping its ratings ('default' stays: 400)",
+                "parameters": [PROFILE_PARAMETER],
+                "requestBody": _json_body(
+                    {"type": "object", "required": ["name"], "properties": {"name": _ref("ProfileName")}}
+                ),
+                "responses": {
+                    **_ok(
+                        "renamed",
+                        {
+                            "type": "object",
+                            "required": ["name", "renamed_from", "labels"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "renamed_from": {"type": "string"},
+                                "labels": _ref("Labels"),
+                            },
+                        },
+                    ),
+                    **_errors(*BODIED, 404, 409, UNAVAILABLE),
+                },
+            }
+        },
+        "/api/v1/profiles/{profile}/history": {
+            "get": {
+                "operationId": "profile_history",
+                "summary": "Ratings by day, the cross-validated quality and the learning curve",
+                "parameters": [PROFILE_PARAMETER],
+                "responses": {
+                    **_ok("the dashboard's plots", HISTORY),
                     **_errors(*AUTHED, 400, 404, UNAVAILABLE),
                 },
             }

@@ -291,6 +291,19 @@ class Store:
         if not deleted:
             raise UnknownProfile(name)
 
+    def rename_profile(self, name: str, new_name: str) -> ProfileSummary:
+        """Give a profile a new name, keeping its ratings and what it has seen."""
+        try:
+            with self._writing():
+                renamed = self.db.execute(
+                    "UPDATE profiles SET name = ? WHERE name = ?", (new_name, name)
+                ).rowcount
+        except sqlite3.IntegrityError:
+            raise ProfileExists(new_name) from None
+        if not renamed:
+            raise UnknownProfile(name)
+        return self.profile(new_name)
+
     def _profile_id(self, name: str) -> int:
         row = self.db.execute("SELECT id FROM profiles WHERE name = ?", (name,)).fetchone()
         if row is None:

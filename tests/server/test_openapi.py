@@ -194,6 +194,13 @@ def test_real_responses_of_every_operation_match_the_description(app, api, check
     c(api.get("/profiles/default/ratings?limit=1&offset=1"), "GET", ratings, 200)
     c(api.get("/profiles/default/ratings?limit=0"), "GET", ratings, 400)
     c(api.get("/profiles/nobody/ratings"), "GET", ratings, 404)
+    c(api.get("/profiles/default/ratings?q=a&rating=-1"), "GET", ratings, 200)
+    c(api.get("/profiles/default/ratings?rating=0"), "GET", ratings, 400)
+
+    history = "/api/v1/profiles/{profile}/history"
+    c(api.get("/profiles/default/history"), "GET", history, 200)
+    c(api.get("/profiles/work/history"), "GET", history, 200)
+    c(api.get("/profiles/nobody/history"), "GET", history, 404)
 
     suggest = "/api/v1/profiles/{profile}/suggest"
     assert c(api.get("/profiles/default/suggest?limit=5"), "GET", suggest, 200).get_json()["papers"]
@@ -249,6 +256,14 @@ def test_real_responses_of_every_operation_match_the_description(app, api, check
     c(api.delete(f"/feedback/default/{papers[0]['id']}"), "DELETE", undo, 200)
     c(api.delete(f"/feedback/default/{papers[0]['id']}"), "DELETE", undo, 404)
     c(api.delete("/feedback/default/bad id"), "DELETE", undo, 400)
+
+    rename = "/api/v1/profiles/{profile}/rename"
+    c(api.post("/profiles", json={"name": "spare"}), "POST", "/api/v1/profiles", 201)
+    c(api.post("/profiles/work/rename", json={"name": "spare"}), "POST", rename, 409)
+    c(api.post("/profiles/work/rename", json={"name": "default"}), "POST", rename, 400)
+    c(api.post("/profiles/nobody/rename", json={"name": "other"}), "POST", rename, 404)
+    c(api.post("/profiles/work/rename", json={"name": "job"}), "POST", rename, 200)
+    c(api.post("/profiles/job/rename", json={"name": "work"}), "POST", rename, 200)
 
     c(api.delete("/profiles/work"), "DELETE", profile, 200)
     c(api.delete("/profiles/work"), "DELETE", profile, 404)
