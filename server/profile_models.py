@@ -191,10 +191,14 @@ class ProfileModels:
         self.model_path(profile).unlink(missing_ok=True)
 
     def current(
-        self, store: Store, profile: str, vectors_generation: int | None = None
+        self, store: Store, profile: str, vectors_generation: int | None = None, *, stale_ok: bool = False
     ) -> FittedModel | None:
         """The profile's model for its current ratings and their vectors, or None until it has a 👍
         and a 👎.
+
+        With `stale_ok`, while another request refits the model this one gets the last model at
+        once instead of queueing behind the fit (8 tabs scoring while the reader rates would each
+        wait for every refit); `settled` says such a model is not final, so its page is asked again.
 
         `vectors_generation` (the embedding worker's count of vectors written) lets the count of
         rated papers with vectors be reused while neither it nor the ratings changed: that count is
@@ -207,7 +211,12 @@ class ProfileModels:
         else:
             embedded_labels = store.labelled_embedding_count(profile)
             slot.labels_counted_at, slot.embedded_labels = counted_at, embedded_labels
-        with slot.lock:
+        if not slot.lock.acquire(blocking=not (stale_ok and slot.model is not None)):
+            last = slot.model  # another request holds the lock: it is fitting the model
+            if last is not None:
+                return last
+            slot.lock.acquire()
+        try:
             if not slot.started:
                 slot.started = True
                 saved = self._load_saved(profile)
@@ -224,6 +233,8 @@ class ProfileModels:
                 return model
             slot.model = self._fit(store, profile, revision, slot)
             return slot.model
+        finally:
+            slot.lock.release()
 
     def settled(self, store: Store, profile: str, model: FittedModel, vectors_generation: int) -> bool:
         """Whether `model` is the one the profile's ratings, corpus and vectors call for and will stay
@@ -234,6 +245,8 @@ class ProfileModels:
         slot = self._slot(profile)
         if slot.refreshing or slot.corpus is None or model.corpus is not slot.corpus:
             return False
+        if model.revision != store.revision(profile) or model.embedded_labels != slot.embedded_labels:
+            return False  # the last model, handed out while a refit runs (`current(stale_ok=True)`)
         key = (vectors_generation, id(slot.corpus))
         if slot.settled_at != key:
             size, embedded = store.corpus_counts(profile)

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from server.store import Paper
+from server.task_queue import yield_to_light
 
 MAX_PAPERS = 5_000  # ~2 KB each: a few pages of 500 papers
+CHUNK = 125  # papers scored at once: a 104-paper page is one chunk, a 500-paper page four
 
 Key = tuple[str, str, bytes | None, int]
 
@@ -46,17 +48,20 @@ class ScoreCache:
                     self._rows.move_to_end(key)
                     found[index] = row
         missing = [index for index, row in enumerate(found) if row is None]
-        if missing:
+        for start in range(0, len(missing), CHUNK):  # a large page steps aside for small ones between chunks
+            if start:
+                yield_to_light()
+            chunk = missing[start : start + CHUNK]
             frame = pd.DataFrame(
                 {
-                    "title": [papers[i].title for i in missing],
-                    "abstract": [papers[i].abstract for i in missing],
-                    "embedding": pd.Series([vectors.get(papers[i].id) for i in missing], dtype="object"),
+                    "title": [papers[i].title for i in chunk],
+                    "abstract": [papers[i].abstract for i in chunk],
+                    "embedding": pd.Series([vectors.get(papers[i].id) for i in chunk], dtype="object"),
                 }
             )
             probabilities, reasons = classifier.score_and_explain(frame, top_k=top_k)
             with self._lock:
-                for position, index in enumerate(missing):
+                for position, index in enumerate(chunk):
                     row = (float(probabilities[position]), reasons[position])
                     found[index] = self._rows[keys[index]] = row
                 while len(self._rows) > self.max_papers:

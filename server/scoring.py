@@ -48,7 +48,7 @@ def score_page(store: Store, models: ProfileModels, embeddings: EmbeddingWorker,
     vectors = store.embeddings_for(ids)  # one query
     embeddings.enqueue([paper_id for paper_id in ids if paper_id not in vectors])
     generation = embeddings.embedded
-    model = models.current(store, profile, generation) if state["ready"] else None
+    model = models.current(store, profile, generation, stale_ok=True) if state["ready"] else None
     # Scores are final once every paper of this page and every rated paper has its vector and the
     # corpus features need no refit for the vectors that arrived: until then the model itself still
     # changes, and a card marked final early would keep a stale score that is never asked for again.

@@ -5,10 +5,13 @@ tab is served at once instead of waiting behind them.
 waitress hands each parsed request to a thread pool through one FIFO queue: 8 tabs scoring 500-paper
 pages filled its 4 threads and a ninth tab's page waited for them (p95 1.7 s). Here a request whose
 body is over `heavy_bytes` joins a second queue, and at most `heavy_slots` threads run such requests
-at a time; the other threads serve the small ones first, in arrival order."""
+at a time; the other threads serve the small ones first, in arrival order. Threads share one
+interpreter lock, so a heavy request also steps aside between its chunks of work while small ones
+run (`yield_to_light`, called by server/score_cache.py), for at most YIELD_SECONDS each time."""
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from typing import Any
 
@@ -16,6 +19,8 @@ from waitress.task import ThreadedTaskDispatcher
 
 HEAVY_BYTES = 256 * 1024  # a page of ~200 papers with abstracts
 HEAVY_SLOTS = 2
+YIELD_SECONDS = 0.25
+_running = threading.local()  # .dispatcher: the dispatcher whose heavy task this thread runs
 
 
 def is_heavy(task: Any, heavy_bytes: int = HEAVY_BYTES) -> bool:
@@ -33,6 +38,7 @@ class FairTaskDispatcher(ThreadedTaskDispatcher):
         self.heavy_bytes = heavy_bytes
         self.heavy: deque = deque()
         self.heavy_running = 0
+        self.light_running = 0
 
     def _runnable(self) -> bool:
         return bool(self.queue) or (bool(self.heavy) and self.heavy_running < self.heavy_slots)
@@ -63,15 +69,26 @@ class FairTaskDispatcher(ThreadedTaskDispatcher):
                 task = self.heavy.popleft() if heavy else self.queue.popleft()
                 if heavy:
                     self.heavy_running += 1
+                else:
+                    self.light_running += 1
+            _running.dispatcher = self if heavy else None
             try:
                 task.service()
             except BaseException:
                 self.logger.exception("Exception when servicing %r", task)
             finally:
-                if heavy:
-                    with self.lock:
+                _running.dispatcher = None
+                with self.lock:
+                    if heavy:
                         self.heavy_running -= 1
-                        self.queue_cv.notify_all()
+                    else:
+                        self.light_running -= 1
+                    self.queue_cv.notify_all()
+
+    def wait_for_light(self, timeout: float) -> None:
+        """Block while small requests run or wait (at most `timeout` seconds)."""
+        with self.lock:
+            self.queue_cv.wait_for(lambda: not self.light_running and not self.queue, timeout)
 
     def shutdown(self, cancel_pending: bool = True, timeout: int = 5) -> bool:
         cancelled = super().shutdown(cancel_pending, timeout)
@@ -80,3 +97,11 @@ class FairTaskDispatcher(ThreadedTaskDispatcher):
                 while self.heavy:
                     self.heavy.popleft().cancel()
         return cancelled
+
+
+def yield_to_light(timeout: float = YIELD_SECONDS) -> None:
+    """In a heavy request's thread: let the small requests that run or wait finish first (at most
+    `timeout` seconds); anywhere else, nothing."""
+    dispatcher = getattr(_running, "dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.wait_for_light(timeout)
