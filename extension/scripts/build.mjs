@@ -15,7 +15,7 @@ const DIST = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[out
 const PACKAGED = ["src", "icons"];
 const GECKO_ID = "papersieve@papersieve.local";
 // Extension pages the manifest does not name (the worker opens them with tabs.create).
-const PAGES = ["src/onboarding/onboarding.html"];
+const PAGES = ["src/onboarding/onboarding.html", "src/dashboard/dashboard.html"];
 
 const listFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -18,6 +18,7 @@ import { createScoreCoalescer } from "./score-coalescer.js";
 import { cleanPaper, cleanPapers, cleanScoreEntry, cleanLabels } from "./papers.js";
 import { queueRating, flushOutbox, outboxSize, entryKey } from "./feedback-outbox.js";
 import { onboardingIntents, openOnboardingOnInstall } from "./onboarding.js";
+import { dashboardIntents } from "./dashboard.js";
 
 const ext = globalThis.browser ?? globalThis.chrome;
 
@@ -240,6 +241,7 @@ const EXTENSION_PAGE_INTENTS = {
   saveSettings: saveSettingsIntent,
   checkToken,
   ...onboardingIntents({ updateSettings }),
+  ...dashboardIntents({ updateSettings }),
 };
 
 const fromExtensionPage = (sender) =>

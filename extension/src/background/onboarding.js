@@ -62,9 +62,11 @@ function pairWithCode(updateSettings) {
   };
 }
 
-/** A library file (its text, read by the page) as 👍 in the active profile: POST …/import. */
-async function importLibrary({ text, format }) {
+/** A library file (its text, read by the page) as 👍 in the active profile (or the `profile` the
+ * dashboard names): POST …/import. */
+async function importLibrary({ text, format, profile }) {
   const settings = await loadSettings();
+  const target = typeof profile === "string" && profile.trim() ? profile.trim() : settings.profile;
   if (typeof text !== "string" || text.trim() === "") {
     return { ok: false, error: { kind: "invalid", message: "That file is empty." } };
   }
@@ -80,7 +82,7 @@ async function importLibrary({ text, format }) {
     };
   }
   const fmt = IMPORT_FORMATS.has(format) ? format : "auto";
-  const path = `/profiles/${encodeURIComponent(settings.profile)}/import?format=${fmt}`;
+  const path = `/profiles/${encodeURIComponent(target)}/import?format=${fmt}`;
   let reply;
   try {
     reply = await callServer(settings, "POST", path, new RawBody(text, "text/plain; charset=utf-8"), SCORE_TIMEOUT_MS);
@@ -97,7 +99,7 @@ async function importLibrary({ text, format }) {
   }));
   return {
     ok: true,
-    profile: settings.profile,
+    profile: target,
     format: typeof reply.format === "string" ? reply.format.slice(0, 20) : "",
     imported: whole(reply.imported),
     merged: whole(reply.merged),

@@ -31,11 +31,21 @@ export class RawBody {
   }
 }
 
-/** One request to the server; resolves to the parsed JSON reply or throws ServerError. */
-export async function callServer({ serverUrl, token }, method, path, body, timeoutMs = QUICK_TIMEOUT_MS) {
+/**
+ * One request to the server; resolves to the parsed JSON reply (with `as: "text"`: `{text,
+ * contentType}`, for a file such as an export) or throws ServerError.
+ */
+export async function callServer(
+  { serverUrl, token },
+  method,
+  path,
+  body,
+  timeoutMs = QUICK_TIMEOUT_MS,
+  as = "json",
+) {
   const needsToken = !PUBLIC_PATHS.has(path);
   if (needsToken && !token) throw new ServerError("no_token", `No token yet. ${TOKEN_HINT}`);
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: as === "text" ? "*/*" : "application/json" };
   if (needsToken) headers.Authorization = `Bearer ${token}`;
   const raw = body instanceof RawBody;
   if (body !== undefined) headers["Content-Type"] = raw ? body.contentType : "application/json";
@@ -63,6 +73,9 @@ export async function callServer({ serverUrl, token }, method, path, body, timeo
     throw new ServerError("offline", `No papersieve server answers at ${serverUrl}. ${START_HINT}`);
   } finally {
     clearTimeout(timer);
+  }
+  if (response.ok && as === "text") {
+    return { text: await response.text(), contentType: response.headers.get("Content-Type") || "" };
   }
   let reply;
   try {

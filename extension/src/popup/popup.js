@@ -118,6 +118,9 @@ $("site-enabled").addEventListener("change", async (event) => {
 });
 
 $("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());
+$("open-dashboard").addEventListener("click", () =>
+  ext.tabs.create({ url: ext.runtime.getURL("src/dashboard/dashboard.html") }),
+);
 $("open-onboarding").addEventListener("click", () =>
   ext.tabs.create({ url: ext.runtime.getURL("src/onboarding/onboarding.html") }),
 );

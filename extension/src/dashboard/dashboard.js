@@ -1,0 +1,325 @@
+// The dashboard page: per profile, what the model learned (ratings over time, learning curve,
+// quality, top terms), papers to rate next, the rated papers (search, filter, change or undo),
+// import and export, and profile management. Every server call is a named intent to the worker;
+// server text reaches the page only through textContent and attributes.
+import { ask, ext } from "../shared/messaging.js";
+import { IMPORT_FORMATS, importFormatFor, importSummary } from "../onboarding/steps.js";
+import { curveSeries, dayLabel, labelSeries, lineChart } from "./plot.js";
+import { chartSvg } from "./svg.js";
+import { paperRow, ratedDetail, suggestionDetail } from "./rows.js";
+import * as view from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+
+// What the page shows now; the worker and the server hold everything else.
+const state = { profile: "", active: "", profiles: [], labels: { up: 0, down: 0 }, offset: 0, query: "", filter: "all" };
+let ratedRound = 0;
+let overviewTimer = 0;
+
+function say(id, kind, message) {
+  const node = $(id);
+  node.className = `status ${kind === "muted" ? "muted" : `state-${kind}`}`;
+  node.textContent = message;
+}
+
+const rate = (paper, rating) => ask("dashboardRate", { profile: state.profile, paper, rating });
+
+/** After a rating changes: the counts at once, the plots and suggestions a little later. */
+function ratingChanged(reply) {
+  if (reply.labels) {
+    state.labels = reply.labels;
+    $("labels-text").textContent = view.labelsText(reply.labels);
+  }
+  clearTimeout(overviewTimer);
+  overviewTimer = setTimeout(loadOverview, 1500);
+}
+
+function showChart(id, chart, options) {
+  const box = $(id).querySelector(".chart-box");
+  box.replaceChildren(chartSvg(chart, options));
+}
+
+function emptyChart(id, message) {
+  const note = document.createElement("p");
+  note.className = "muted empty";
+  note.textContent = message;
+  $(id).querySelector(".chart-box").replaceChildren(note);
+}
+
+function fillList(id, words) {
+  $(id).replaceChildren(
+    ...words.map((word) => {
+      const item = document.createElement("li");
+      item.textContent = word;
+      return item;
+    }),
+  );
+}
+
+async function loadHistory(profile) {
+  const history = await ask("dashboardHistory", { profile });
+  if (profile !== state.profile) return;
+  if (!history.ok) {
+    emptyChart("labels-chart", history.error.message);
+    emptyChart("curve-chart", history.error.message);
+    return;
+  }
+  if (history.days.length === 0) emptyChart("labels-chart", "No ratings yet.");
+  else {
+    const first = history.days[0].day;
+    const chart = lineChart(labelSeries(history.days), { xFormat: (x) => dayLabel(first, x) });
+    showChart("labels-chart", chart, { title: "Ratings over time: 👍 and 👎 running totals", xLabel: "day", yLabel: "ratings" });
+  }
+  if (history.curve.length === 0) {
+    emptyChart("curve-chart", "The learning curve appears once there are 5 ratings of each kind.");
+  } else {
+    const chart = lineChart(curveSeries(history.curve), { yDomain: [0.4, 1], yFormat: (y) => y.toFixed(1) });
+    const reference = history.quality ? { y: history.quality.mean, label: `cross-validated ${history.quality.mean.toFixed(2)}` } : null;
+    showChart("curve-chart", chart, { title: "Learning curve: ROC AUC by ratings fitted", reference, xLabel: "ratings fitted", yLabel: "ROC AUC" });
+  }
+}
+
+async function loadOverview() {
+  const profile = state.profile;
+  loadHistory(profile);
+  const reply = await ask("dashboardProfile", { profile });
+  if (profile !== state.profile) return;
+  if (!reply.ok) {
+    say("status", "bad", reply.error.message);
+    return;
+  }
+  state.labels = reply.labels;
+  $("labels-text").textContent = `${view.labelsText(reply.labels)} · ${reply.papersSeen} papers seen`;
+  $("quality-text").textContent = view.qualityText(reply.labels, reply.model);
+  fillList("terms-for", reply.terms.for);
+  fillList("terms-against", reply.terms.against);
+  loadSuggestions(profile);
+}
+
+async function loadSuggestions(profile) {
+  const reply = await ask("dashboardSuggest", { profile, limit: view.SUGGESTIONS });
+  if (profile !== state.profile) return;
+  const list = $("suggest-list");
+  if (!reply.ok) {
+    list.replaceChildren();
+    $("suggest-status").textContent = reply.error.message;
+    return;
+  }
+  list.replaceChildren(...reply.papers.map((item) => paperRow(item.paper, 0, suggestionDetail(item), rate, ratingChanged)));
+  $("suggest-status").textContent = !reply.ready
+    ? "Suggestions come once the model is trained (one 👍 and one 👎)."
+    : reply.papers.length === 0
+      ? "Nothing to suggest: every paper seen on a digest page is rated."
+      : "";
+}
+
+async function loadRated() {
+  const round = ++ratedRound;
+  const profile = state.profile;
+  const reply = await ask("dashboardRatings", {
+    profile,
+    query: state.query,
+    rating: view.ratingFilter(state.filter),
+    limit: view.PAGE_SIZE,
+    offset: state.offset,
+  });
+  if (round !== ratedRound) return; // a newer search or page was asked meanwhile
+  if (!reply.ok) {
+    $("rated-page").textContent = reply.error.message;
+    return;
+  }
+  $("rated-list").replaceChildren(
+    ...reply.ratings.map((item) => paperRow(item.paper, item.rating, ratedDetail(item), rate, ratingChanged)),
+  );
+  const page = view.pageInfo(reply.total, state.offset, reply.ratings.length);
+  $("rated-page").textContent = page.text;
+  $("rated-prev").disabled = !page.hasPrev;
+  $("rated-next").disabled = !page.hasNext;
+}
+
+function showProfiles() {
+  const names = state.profiles.map((p) => p.name);
+  if (!names.includes(state.profile)) names.unshift(state.profile);
+  $("profile-select").replaceChildren(
+    ...names.map((name) => {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = name === state.active ? `${name} (active on pages)` : name;
+      option.selected = name === state.profile;
+      return option;
+    }),
+  );
+  const isActive = state.profile === state.active;
+  $("active-note").textContent = isActive ? "the profile that marks your pages" : `pages are marked with “${state.active}”`;
+  $("make-active").hidden = isActive;
+  const isDefault = state.profile === "default";
+  $("rename").disabled = isDefault;
+  $("delete").disabled = isDefault;
+  $("delete").title = isDefault ? "The default profile stays (its ratings can be removed)." : "";
+}
+
+/** Show one profile: everything on the page is about it. */
+async function selectProfile(name) {
+  state.profile = name;
+  state.offset = 0;
+  $("delete-confirm").hidden = true;
+  $("rated-list").replaceChildren();
+  $("suggest-list").replaceChildren();
+  showProfiles();
+  say("status", "muted", "");
+  await Promise.all([loadOverview(), loadRated()]);
+}
+
+async function loadProfiles(show) {
+  const reply = await ask("listProfiles");
+  if (!reply.ok) {
+    say("status", "bad", reply.error.message);
+    return false;
+  }
+  state.active = reply.active;
+  state.profiles = reply.profiles;
+  const wanted = show && reply.profiles.some((p) => p.name === show) ? show : reply.active;
+  await selectProfile(wanted);
+  return true;
+}
+
+async function importFile(event) {
+  event.preventDefault();
+  const [file] = $("import-file").files;
+  $("import-skipped").replaceChildren();
+  if (!file) {
+    say("import-status", "bad", "Choose a file first.");
+    return;
+  }
+  say("import-status", "muted", `Importing ${file.name}…`);
+  let text;
+  try {
+    text = await file.text();
+  } catch (error) {
+    say("import-status", "bad", `Could not read ${file.name}: ${error.message}`);
+    return;
+  }
+  const format = importFormatFor(file.name, $("import-format").value);
+  const reply = await ask("importLibrary", { text, format, profile: state.profile });
+  if (!reply.ok) {
+    say("import-status", "bad", `Nothing imported: ${reply.error.message}`);
+    return;
+  }
+  const summary = importSummary(reply);
+  say("import-status", reply.skippedCount > 0 ? "warn" : "ok", summary.line);
+  $("import-skipped").replaceChildren(
+    ...summary.skipped.map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    }),
+  );
+  state.offset = 0;
+  await Promise.all([loadOverview(), loadRated()]);
+}
+
+async function exportAs(format) {
+  say("export-status", "muted", "Exporting…");
+  const reply = await ask("dashboardExport", { profile: state.profile, format });
+  if (!reply.ok) {
+    say("export-status", "bad", reply.error.message);
+    return;
+  }
+  const url = URL.createObjectURL(new Blob([reply.text], { type: reply.contentType }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = view.exportFileName(state.profile, format);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  say("export-status", "ok", `Saved ${link.download}.`);
+}
+
+async function createProfile(event) {
+  event.preventDefault();
+  const checked = view.checkProfileName($("new-profile").value, state.profiles.map((p) => p.name));
+  if (checked.error) return say("profile-status", "bad", checked.error);
+  const reply = await ask("createProfile", { name: checked.name });
+  if (!reply.ok) return say("profile-status", "bad", reply.error.message);
+  $("new-profile").value = "";
+  await loadProfiles(checked.name);
+  say("profile-status", "ok", `Created “${checked.name}”; it now marks your pages.`);
+}
+
+async function renameProfile(event) {
+  event.preventDefault();
+  const from = state.profile;
+  const checked = view.checkProfileName($("rename-profile").value, state.profiles.map((p) => p.name));
+  if (checked.error) return say("profile-status", "bad", checked.error);
+  const reply = await ask("renameProfile", { from, to: checked.name });
+  if (!reply.ok) return say("profile-status", "bad", reply.error.message);
+  $("rename-profile").value = "";
+  await loadProfiles(checked.name);
+  say("profile-status", "ok", `Renamed “${from}” to “${checked.name}”.`);
+}
+
+function askDelete() {
+  $("delete-question").textContent = view.deleteQuestion(state.profile, state.labels);
+  $("delete-confirm").hidden = false;
+  $("delete-no").focus();
+}
+
+async function deleteProfile() {
+  const name = state.profile;
+  $("delete-confirm").hidden = true;
+  const reply = await ask("deleteProfile", { name });
+  if (!reply.ok) return say("profile-status", "bad", reply.error.message);
+  await loadProfiles();
+  say("profile-status", "ok", `Deleted “${name}”.`);
+}
+
+$("profile-select").addEventListener("change", (event) => selectProfile(event.target.value));
+$("make-active").addEventListener("click", async () => {
+  const reply = await ask("setActiveProfile", { name: state.profile });
+  if (!reply.ok) return say("status", "bad", reply.error.message);
+  await loadProfiles(state.profile);
+});
+$("rated-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  state.query = $("rated-query").value;
+  state.filter = $("rated-filter").value;
+  state.offset = 0;
+  loadRated();
+});
+$("rated-filter").addEventListener("change", () => $("rated-form").requestSubmit());
+$("rated-prev").addEventListener("click", () => {
+  state.offset = view.nextOffset(state.offset, -1);
+  loadRated();
+});
+$("rated-next").addEventListener("click", () => {
+  state.offset = view.nextOffset(state.offset, 1);
+  loadRated();
+});
+$("import-form").addEventListener("submit", importFile);
+$("export-json").addEventListener("click", () => exportAs("json"));
+$("export-csv").addEventListener("click", () => exportAs("csv"));
+$("create-form").addEventListener("submit", createProfile);
+$("rename-form").addEventListener("submit", renameProfile);
+$("delete").addEventListener("click", askDelete);
+$("delete-yes").addEventListener("click", deleteProfile);
+$("delete-no").addEventListener("click", () => {
+  $("delete-confirm").hidden = true;
+});
+$("import-format").replaceChildren(
+  ...IMPORT_FORMATS.map(({ value, label }) => {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = label;
+    return option;
+  }),
+);
+// Ratings made on digest pages meanwhile (the worker bumps ratingsVersion) refresh the counts.
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && "ratingsVersion" in changes) {
+    clearTimeout(overviewTimer);
+    overviewTimer = setTimeout(loadOverview, 1500);
+  }
+});
+
+loadProfiles(new URLSearchParams(location.search).get("profile"));
