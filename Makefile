@@ -3,18 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+FIREFOX ?= /usr/bin/firefox-esr
 
 LOCAL_BIN ?= $(HOME)/.local/bin
 PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check --no-input
 say = @printf 'papersieve: %s\n' $(1)
 
-.PHONY: serve test lint extension chromium clean
+.PHONY: serve test lint extension chromium firefox clean
 
 serve: $(VENV)/.installed $(VENV)/.linked
 	@$(BIN)/papersieve serve
 
-test: $(VENV)/.installed-test extension chromium
-	$(call say,"running every test (several minutes; the browser tests need chromium)")
+test: $(VENV)/.installed-test extension chromium firefox
+	$(call say,"running every test (several minutes; the browser tests need chromium and firefox-esr)")
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Each check on its own line (make stops at the first that fails): ruff's rules, ruff's format,
@@ -70,6 +71,14 @@ chromium:
 			echo "papersieve: installing Debian's chromium for the browser tests (~1 min)"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "papersieve: browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
+
+# Debian's firefox-esr for tests/browser/test_firefox.py (driven by puppeteer-core; no browser download).
+firefox:
+	@if [ ! -x $(FIREFOX) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "papersieve: installing Debian's firefox-esr for the Firefox tests (~1 min)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; \
+		else echo "papersieve: the Firefox tests need Debian's firefox-esr: sudo apt-get install firefox-esr"; fi; fi
 
 clean:
 	rm -rf $(VENV) extension/node_modules extension/dist test-output
