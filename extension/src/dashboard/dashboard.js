@@ -30,8 +30,13 @@ function ratingChanged(reply) {
     state.labels = reply.labels;
     $("labels-text").textContent = view.labelsText(reply.labels);
   }
+  refreshSoon();
+}
+
+/** The counts, plots and terms again shortly (not the lists: their rows keep their undo). */
+function refreshSoon() {
   clearTimeout(overviewTimer);
-  overviewTimer = setTimeout(loadOverview, 1500);
+  overviewTimer = setTimeout(() => loadOverview(false), 1500);
 }
 
 function showChart(id, chart, options) {
@@ -79,7 +84,7 @@ async function loadHistory(profile) {
   }
 }
 
-async function loadOverview() {
+async function loadOverview(withSuggestions = true) {
   const profile = state.profile;
   loadHistory(profile);
   const reply = await ask("dashboardProfile", { profile });
@@ -93,7 +98,7 @@ async function loadOverview() {
   $("quality-text").textContent = view.qualityText(reply.labels, reply.model);
   fillList("terms-for", reply.terms.for);
   fillList("terms-against", reply.terms.against);
-  loadSuggestions(profile);
+  if (withSuggestions) loadSuggestions(profile);
 }
 
 async function loadSuggestions(profile) {
@@ -316,10 +321,7 @@ $("import-format").replaceChildren(
 );
 // Ratings made on digest pages meanwhile (the worker bumps ratingsVersion) refresh the counts.
 ext.storage.onChanged.addListener((changes, area) => {
-  if (area === "local" && "ratingsVersion" in changes) {
-    clearTimeout(overviewTimer);
-    overviewTimer = setTimeout(loadOverview, 1500);
-  }
+  if (area === "local" && "ratingsVersion" in changes) refreshSoon();
 });
 
 loadProfiles(new URLSearchParams(location.search).get("profile"));
