@@ -145,10 +145,14 @@ def rename_profile(profile: str) -> Any:
 def profile_history(profile: str) -> Any:
     """Label counts by day, the cross-validated quality and the learning curve (the dashboard's plots)."""
     profile = check_profile_name(profile)
+    curve = request.args.get("curve", "true").lower()
+    if curve not in ("true", "false"):
+        raise InvalidInput("'curve' must be true or false")
     store = get_store()
     summary = store.profile(profile)
     models = get_models()
-    model = models.current(store, profile) if summary.labels.needed == 0 else None
+    wanted = curve == "true" and summary.labels.needed == 0
+    model = models.current(store, profile) if wanted else None
     return json_response(
         {
             "name": profile,
@@ -156,7 +160,7 @@ def profile_history(profile: str) -> Any:
             "days": label_history(store, profile),
             "quality": models.quality(model, store, profile) if model else None,
             "learning_curve": (
-                cached_learning_curve(store, profile, model.classifier, model.revision, model.trained_at)
+                cached_learning_curve(store, profile, model.classifier, model.revision, summary.created_at)
                 if model
                 else []
             ),

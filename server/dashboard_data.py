@@ -16,8 +16,8 @@ from server.profile_models import MODEL_COLUMNS, QUALITY_MIN_PER_CLASS
 from server.store import Paper, RatedPaper, Store
 
 CURVE_POINTS = 5  # training sizes on the learning curve
-CURVE_MAX_TRAIN = 2_000  # the largest training sample fitted for a point (bounds the time)
-CURVE_MAX_TEST = 1_000  # the held-out papers every point is scored on
+CURVE_MAX_TRAIN = 1_000  # the largest training sample fitted for a point (bounds the time)
+CURVE_MAX_TEST = 500  # the held-out papers every point is scored on
 CURVE_CACHE_SIZE = 16
 MAX_QUERY_LENGTH = 200
 
@@ -89,11 +89,11 @@ def _with_both_classes(order: np.ndarray, y: np.ndarray, size: int) -> np.ndarra
 
 
 def cached_learning_curve(
-    store: Store, profile: str, classifier: Any, revision: int, trained_at: str
+    store: Store, profile: str, classifier: Any, revision: int, created_at: str
 ) -> list[dict[str, Any]]:
-    """The learning curve for this profile's ratings, computed once per fitted model (its rating
-    revision and the time it was trained)."""
-    key = (str(store.data_dir), profile, revision, trained_at)
+    """The learning curve for this profile's ratings, computed once per rating revision (not again
+    when only sentence vectors arrived) of the profile created at `created_at`."""
+    key = (str(store.data_dir), profile, revision, created_at)
     with _curves_lock:
         if key in _curves:
             return _curves[key]

@@ -625,7 +625,16 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
             "get": {
                 "operationId": "profile_history",
                 "summary": "Ratings by day, the cross-validated quality and the learning curve",
-                "parameters": [PROFILE_PARAMETER],
+                "parameters": [
+                    PROFILE_PARAMETER,
+                    {
+                        "name": "curve",
+                        "in": "query",
+                        "required": False,
+                        "description": "false: the days only, at once (quality null, learning_curve empty)",
+                        "schema": {"enum": ["true", "false"], "default": "true"},
+                    },
+                ],
                 "responses": {
                     **_ok("the dashboard's plots", HISTORY),
                     **_errors(*AUTHED, 400, 404, UNAVAILABLE),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from server.dashboard_data import curve_sizes, learning_curve
+from server.dashboard_data import CURVE_MAX_TRAIN, curve_sizes, learning_curve
 from server.store import Paper, RatedPaper, Store
 from tests.server.conftest import rate
 
@@ -38,6 +38,9 @@ def test_history_counts_ratings_by_day_with_running_totals(api, hf_papers):
     assert [p["labels"] for p in curve] == sorted(p["labels"] for p in curve)
     assert all(0 <= p["auc"] <= 1 for p in curve)
     assert api.get("/profiles/default/history").json["learning_curve"] == curve  # cached, same answer
+    quick = api.get("/profiles/default/history?curve=false").json
+    assert quick["days"] == days and quick["quality"] is None and quick["learning_curve"] == []
+    assert api.get("/profiles/default/history?curve=maybe").status_code == 400
 
 
 def test_history_of_an_empty_and_a_two_rating_profile(api, hf_papers):
@@ -55,7 +58,7 @@ def test_curve_sizes_grow_and_stop_at_the_cap():
     assert curve_sizes(0) == []
     assert curve_sizes(4) == [4]
     sizes = curve_sizes(10_000)
-    assert sizes[0] == 10 and sizes[-1] == 2_000 and sizes == sorted(set(sizes))
+    assert sizes[0] == 10 and sizes[-1] == CURVE_MAX_TRAIN and sizes == sorted(set(sizes))
 
 
 def test_learning_curve_points_each_train_on_both_classes(hf_papers):

@@ -10,6 +10,8 @@ import { queueRating, flushOutbox, entryKey } from "./feedback-outbox.js";
 const PAGE_SIZES = new Set([25, 50, 100, 200]);
 const MAX_QUERY = 200;
 const EXPORT_FORMATS = new Set(["json", "csv"]);
+// Calls that may wait for a model fit and its cross-validation: 5,000 ratings take ~20 s on 2 cores.
+const MODEL_TIMEOUT_MS = 60000;
 
 const profilePath = (name) => `/profiles/${encodeURIComponent(String(name || ""))}`;
 const whole = (value) => (Number.isInteger(value) && value >= 0 ? value : 0);
@@ -44,7 +46,7 @@ function cleanQuality(quality) {
 /** GET /profiles/<p>: counts, model state and quality, top terms. */
 function dashboardProfile({ profile }) {
   return withServer(
-    (settings) => callServer(settings, "GET", profilePath(profile), undefined, SCORE_TIMEOUT_MS),
+    (settings) => callServer(settings, "GET", profilePath(profile), undefined, MODEL_TIMEOUT_MS),
     (reply) => {
       const model = reply.model && typeof reply.model === "object" ? reply.model : {};
       const top = reply.top_terms && typeof reply.top_terms === "object" ? reply.top_terms : {};
@@ -59,10 +61,12 @@ function dashboardProfile({ profile }) {
   );
 }
 
-/** GET /profiles/<p>/history: ratings by day, cross-validated quality, learning curve. */
-function dashboardHistory({ profile }) {
+/** GET /profiles/<p>/history: ratings by day, and with `curve` (slow: it fits models) the
+ * cross-validated quality and the learning curve. */
+function dashboardHistory({ profile, curve }) {
+  const path = `${profilePath(profile)}/history?curve=${curve === true}`;
   return withServer(
-    (settings) => callServer(settings, "GET", `${profilePath(profile)}/history`, undefined, SCORE_TIMEOUT_MS),
+    (settings) => callServer(settings, "GET", path, undefined, curve === true ? MODEL_TIMEOUT_MS : SCORE_TIMEOUT_MS),
     (reply) => ({
       days: (Array.isArray(reply.days) ? reply.days : [])
         .filter((d) => d && typeof d.day === "string")
@@ -99,7 +103,7 @@ function dashboardRatings({ profile, query, rating, limit, offset }) {
 function dashboardSuggest({ profile, limit }) {
   const count = Number.isInteger(limit) && limit > 0 && limit <= 50 ? limit : 10;
   return withServer(
-    (settings) => callServer(settings, "GET", `${profilePath(profile)}/suggest?limit=${count}`, undefined, SCORE_TIMEOUT_MS),
+    (settings) => callServer(settings, "GET", `${profilePath(profile)}/suggest?limit=${count}`, undefined, MODEL_TIMEOUT_MS),
     (reply) => ({
       ready: reply.ready === true,
       papers: (Array.isArray(reply.papers) ? reply.papers : [])

@@ -61,19 +61,23 @@ function fillList(id, words) {
   );
 }
 
+/** Ratings by day (at once), then the learning curve (it fits models: seconds for thousands). */
 async function loadHistory(profile) {
-  const history = await ask("dashboardHistory", { profile });
+  const days = await ask("dashboardHistory", { profile, curve: false });
+  if (profile !== state.profile) return;
+  if (!days.ok) emptyChart("labels-chart", days.error.message);
+  else if (days.days.length === 0) emptyChart("labels-chart", "No ratings yet.");
+  else {
+    const first = days.days[0].day;
+    const chart = lineChart(labelSeries(days.days), { xFormat: (x) => dayLabel(first, x) });
+    showChart("labels-chart", chart, { title: "Ratings over time: 👍 and 👎 running totals", xLabel: "day", yLabel: "ratings" });
+  }
+  if (!$("curve-chart").querySelector("svg")) emptyChart("curve-chart", "Fitting the learning curve…");
+  const history = await ask("dashboardHistory", { profile, curve: true });
   if (profile !== state.profile) return;
   if (!history.ok) {
-    emptyChart("labels-chart", history.error.message);
     emptyChart("curve-chart", history.error.message);
     return;
-  }
-  if (history.days.length === 0) emptyChart("labels-chart", "No ratings yet.");
-  else {
-    const first = history.days[0].day;
-    const chart = lineChart(labelSeries(history.days), { xFormat: (x) => dayLabel(first, x) });
-    showChart("labels-chart", chart, { title: "Ratings over time: 👍 and 👎 running totals", xLabel: "day", yLabel: "ratings" });
   }
   if (history.curve.length === 0) {
     emptyChart("curve-chart", "The learning curve appears once there are 5 ratings of each kind.");
@@ -170,6 +174,8 @@ async function selectProfile(name) {
   $("delete-confirm").hidden = true;
   $("rated-list").replaceChildren();
   $("suggest-list").replaceChildren();
+  emptyChart("labels-chart", "Loading…");
+  emptyChart("curve-chart", "Loading…");
   showProfiles();
   say("status", "muted", "");
   await Promise.all([loadOverview(), loadRated()]);
