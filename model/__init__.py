@@ -31,6 +31,7 @@ def __getattr__(name: str) -> Any:
         return value
     raise AttributeError(f"module 'model' has no attribute {name!r}")
 
+
 __all__ = [
     "ModelLoadError",
     "PaperClassifier",
