@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { CHART, curveSeries, dayLabel, dayNumber, labelSeries, lineChart, linearScale, niceTicks } from "../src/dashboard/plot.js";
+import { CHART, aucDomain, curveSeries, dayLabel, dayNumber, labelSeries, lineChart, linearScale, niceTicks } from "../src/dashboard/plot.js";
 import * as view from "../src/dashboard/view.js";
 
 const DAYS = [
@@ -64,6 +64,13 @@ test("a one-point chart and a fixed y domain stay inside the plot", () => {
   assert.equal(chart.yAt(1), chart.plot.top);
   assert.equal(point.label, "40 ratings: AUC 0.80");
   assert.deepEqual(lineChart([]).series, []);
+});
+
+test("the AUC axis starts at 0.4 unless a value is lower", () => {
+  assert.deepEqual(aucDomain([{ labels: 10, auc: 0.7 }]), [0.4, 1]);
+  assert.deepEqual(aucDomain([{ labels: 10, auc: 0.5 }], { mean: 0.35 }), [0.3, 1]);
+  assert.deepEqual(aucDomain([{ labels: 10, auc: 0.3 }]), [0.3, 1]);
+  assert.deepEqual(aucDomain([{ labels: 10, auc: 0 }]), [0, 1]);
 });
 
 test("pageInfo and nextOffset page through 5,000 ratings", () => {

@@ -3,11 +3,11 @@
 // import and export, and profile management. Every server call is a named intent to the worker;
 // server text reaches the page only through textContent and attributes.
 import { ask, ext } from "../shared/messaging.js";
-import { IMPORT_FORMATS, importFormatFor, importSummary } from "../onboarding/steps.js";
-import { curveSeries, dayLabel, labelSeries, lineChart } from "./plot.js";
+import { aucDomain, curveSeries, dayLabel, labelSeries, lineChart } from "./plot.js";
 import { chartSvg } from "./svg.js";
 import { paperRow, ratedDetail, suggestionDetail } from "./rows.js";
 import * as view from "./view.js";
+import { wireManagement } from "./manage.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -82,7 +82,7 @@ async function loadHistory(profile) {
   if (history.curve.length === 0) {
     emptyChart("curve-chart", "The learning curve appears once there are 5 ratings of each kind.");
   } else {
-    const chart = lineChart(curveSeries(history.curve), { yDomain: [0.4, 1], yFormat: (y) => y.toFixed(1) });
+    const chart = lineChart(curveSeries(history.curve), { yDomain: aucDomain(history.curve, history.quality), yFormat: (y) => y.toFixed(1) });
     const reference = history.quality ? { y: history.quality.mean, label: `cross-validated ${history.quality.mean.toFixed(2)}` } : null;
     showChart("curve-chart", chart, { title: "Learning curve: ROC AUC by ratings fitted", reference, xLabel: "ratings fitted", yLabel: "ROC AUC" });
   }
@@ -194,97 +194,6 @@ async function loadProfiles(show) {
   return true;
 }
 
-async function importFile(event) {
-  event.preventDefault();
-  const [file] = $("import-file").files;
-  $("import-skipped").replaceChildren();
-  if (!file) {
-    say("import-status", "bad", "Choose a file first.");
-    return;
-  }
-  say("import-status", "muted", `Importing ${file.name}…`);
-  let text;
-  try {
-    text = await file.text();
-  } catch (error) {
-    say("import-status", "bad", `Could not read ${file.name}: ${error.message}`);
-    return;
-  }
-  const format = importFormatFor(file.name, $("import-format").value);
-  const reply = await ask("importLibrary", { text, format, profile: state.profile });
-  if (!reply.ok) {
-    say("import-status", "bad", `Nothing imported: ${reply.error.message}`);
-    return;
-  }
-  const summary = importSummary(reply);
-  say("import-status", reply.skippedCount > 0 ? "warn" : "ok", summary.line);
-  $("import-skipped").replaceChildren(
-    ...summary.skipped.map((line) => {
-      const item = document.createElement("li");
-      item.textContent = line;
-      return item;
-    }),
-  );
-  state.offset = 0;
-  await Promise.all([loadOverview(), loadRated()]);
-}
-
-async function exportAs(format) {
-  say("export-status", "muted", "Exporting…");
-  const reply = await ask("dashboardExport", { profile: state.profile, format });
-  if (!reply.ok) {
-    say("export-status", "bad", reply.error.message);
-    return;
-  }
-  const url = URL.createObjectURL(new Blob([reply.text], { type: reply.contentType }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = view.exportFileName(state.profile, format);
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
-  say("export-status", "ok", `Saved ${link.download}.`);
-}
-
-async function createProfile(event) {
-  event.preventDefault();
-  const checked = view.checkProfileName($("new-profile").value, state.profiles.map((p) => p.name));
-  if (checked.error) return say("profile-status", "bad", checked.error);
-  const reply = await ask("createProfile", { name: checked.name });
-  if (!reply.ok) return say("profile-status", "bad", reply.error.message);
-  $("new-profile").value = "";
-  await loadProfiles(checked.name);
-  say("profile-status", "ok", `Created “${checked.name}”; it now marks your pages.`);
-}
-
-async function renameProfile(event) {
-  event.preventDefault();
-  const from = state.profile;
-  const checked = view.checkProfileName($("rename-profile").value, state.profiles.map((p) => p.name));
-  if (checked.error) return say("profile-status", "bad", checked.error);
-  const reply = await ask("renameProfile", { from, to: checked.name });
-  if (!reply.ok) return say("profile-status", "bad", reply.error.message);
-  $("rename-profile").value = "";
-  await loadProfiles(checked.name);
-  say("profile-status", "ok", `Renamed “${from}” to “${checked.name}”.`);
-}
-
-function askDelete() {
-  $("delete-question").textContent = view.deleteQuestion(state.profile, state.labels);
-  $("delete-confirm").hidden = false;
-  $("delete-no").focus();
-}
-
-async function deleteProfile() {
-  const name = state.profile;
-  $("delete-confirm").hidden = true;
-  const reply = await ask("deleteProfile", { name });
-  if (!reply.ok) return say("profile-status", "bad", reply.error.message);
-  await loadProfiles();
-  say("profile-status", "ok", `Deleted “${name}”.`);
-}
-
 $("profile-select").addEventListener("change", (event) => selectProfile(event.target.value));
 $("make-active").addEventListener("click", async () => {
   const reply = await ask("setActiveProfile", { name: state.profile });
@@ -307,24 +216,7 @@ $("rated-next").addEventListener("click", () => {
   state.offset = view.nextOffset(state.offset, 1);
   loadRated();
 });
-$("import-form").addEventListener("submit", importFile);
-$("export-json").addEventListener("click", () => exportAs("json"));
-$("export-csv").addEventListener("click", () => exportAs("csv"));
-$("create-form").addEventListener("submit", createProfile);
-$("rename-form").addEventListener("submit", renameProfile);
-$("delete").addEventListener("click", askDelete);
-$("delete-yes").addEventListener("click", deleteProfile);
-$("delete-no").addEventListener("click", () => {
-  $("delete-confirm").hidden = true;
-});
-$("import-format").replaceChildren(
-  ...IMPORT_FORMATS.map(({ value, label }) => {
-    const option = document.createElement("option");
-    option.value = value;
-    option.textContent = label;
-    return option;
-  }),
-);
+wireManagement({ state, say, loadProfiles, reload: () => Promise.all([loadOverview(), loadRated()]) });
 // Ratings made on digest pages meanwhile (the worker bumps ratingsVersion) refresh the counts.
 ext.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && "ratingsVersion" in changes) refreshSoon();

@@ -94,6 +94,13 @@ export function curveSeries(curve) {
   ];
 }
 
+/** The learning curve's y range: 0.4 to 1, lowered in steps of 0.1 to show any lower AUC. */
+export function aucDomain(curve, quality = null) {
+  const values = [...curve.map((p) => p.auc), ...(quality ? [quality.mean] : [])];
+  const low = Math.min(0.4, ...values);
+  return [Math.max(0, Math.floor(low * 10 + 1e-9) / 10), 1];
+}
+
 /** The x tick label of a label-history chart: the date `offset` days after `firstDay` (MM-DD). */
 export function dayLabel(firstDay, offset) {
   const date = new Date(Date.parse(`${firstDay}T00:00:00Z`) + offset * DAY_MS);
