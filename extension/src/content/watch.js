@@ -1,7 +1,7 @@
 // Watching the page for late cards, and timing our own work. One MutationObserver on the whole
 // document; our own DOM changes are made inside timed(), with the observer disconnected, so they
 // cost no observer callbacks (pending records from the page are kept and handled). Every
-// synchronous chunk of work is one "papersieve:main" performance measure (training/bench_extension).
+// synchronous chunk of work is one "papersieve:main" performance measure (training/bench/extension.py).
 (() => {
   "use strict";
   const ns = (globalThis.papersieve ||= {});
