@@ -178,6 +178,7 @@ QUALITY = {
     ],
 }
 COUNT = {"type": "integer", "minimum": 0}
+NOT_DEFAULT = {"allOf": [{"$ref": "#/components/schemas/ProfileName"}, {"not": {"const": "default"}}]}
 HISTORY = {
     "type": "object",
     "required": ["name", "labels", "days", "quality", "learning_curve"],
@@ -600,9 +601,9 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
             "post": {
                 "operationId": "rename_profile",
                 "summary": "Rename a profile, keeping its ratings ('default' stays: 400)",
-                "parameters": [PROFILE_PARAMETER],
+                "parameters": [{**PROFILE_PARAMETER, "schema": NOT_DEFAULT}],
                 "requestBody": _json_body(
-                    {"type": "object", "required": ["name"], "properties": {"name": _ref("ProfileName")}}
+                    {"type": "object", "required": ["name"], "properties": {"name": NOT_DEFAULT}}
                 ),
                 "responses": {
                     **_ok(

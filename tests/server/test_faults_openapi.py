@@ -29,6 +29,8 @@ CALLS = [
     ("GET", "/api/v1/profiles/{profile}", "/profiles/default", {}),
     ("DELETE", "/api/v1/profiles/{profile}", "/profiles/work", {}),
     ("GET", "/api/v1/profiles/{profile}/ratings", "/profiles/default/ratings", {}),
+    ("POST", "/api/v1/profiles/{profile}/rename", "/profiles/work/rename", {"json": {"name": "job"}}),
+    ("GET", "/api/v1/profiles/{profile}/history", "/profiles/default/history", {}),
     ("GET", "/api/v1/profiles/{profile}/suggest", "/profiles/default/suggest", {}),
     ("GET", "/api/v1/profiles/{profile}/export", "/profiles/default/export", {}),
     (
@@ -44,6 +46,7 @@ WRITES = {
     ("POST", "/api/v1/profiles"),
     ("DELETE", "/api/v1/profiles/{profile}"),
     ("POST", "/api/v1/profiles/{profile}/import"),
+    ("POST", "/api/v1/profiles/{profile}/rename"),
 }
 
 
