@@ -27,8 +27,9 @@ from model.corpus_cache import resolve_corpus
 from model.embedding import DIMENSIONS
 from model.embedding_space import embedding_rows
 from model.explain import explain_rows, strongest_terms
-from model.features import Encoded, PreparedCorpus, paper_texts
+from model.features import Encoded, PreparedCorpus
 from model.linear import LinearFit, fit_logistic
+from model.text import paper_texts
 
 MIN_PER_CLASS_FOR_CV = 3
 FEWER_FOLDS_FROM = 50

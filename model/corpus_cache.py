@@ -7,7 +7,8 @@ from collections import OrderedDict
 
 import pandas as pd
 
-from model.features import PreparedCorpus, fingerprint, prepare_corpus
+from model.features import PreparedCorpus, prepare_corpus
+from model.text import fingerprint
 
 _CACHE_SIZE = 4
 _cache: OrderedDict[str, PreparedCorpus] = OrderedDict()

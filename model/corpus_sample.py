@@ -21,14 +21,10 @@ import pandas as pd
 
 from model.embedding import DIMENSIONS
 from model.embedding_space import embedding_rows
-from model.features import (
-    IDF_POWER,
-    LATENT_DIMENSIONS,
-    MAX_DF,
-    PreparedCorpus,
-    paper_texts,
-    prepare_corpus,
-)
+from model.features import PreparedCorpus, prepare_corpus
+from model.latent_space import LATENT_DIMENSIONS
+from model.term_space import IDF_POWER, MAX_DF
+from model.text import paper_texts
 
 FIT_SAMPLE_SIZE = 15_000
 

@@ -1,14 +1,11 @@
-"""Text features: a term space and a latent (LSA) space fitted once on the unlabelled corpus.
+"""The corpus's feature spaces, fitted once on the unlabelled corpus, and papers encoded in them.
 
-A paper is title + abstract as one text. Terms are words and word pairs (stop-words removed;
-in a corpus of 200+ papers, terms in fewer than 2 or more than MAX_DF of them dropped), weighted
-by sublinear tf x idf**IDF_POWER and L2-normalised: an idf power above 1 favours the specific
-words that tell a reader's papers apart from their field's (measured on citeulike-t and
-expertise-dev, see model/README.md). The latent space is a
-truncated SVD of the corpus's term rows (the TERM_LIMIT most frequent terms), L2-normalised:
-it lets two papers that share no word but share a topic look alike. Each paper's term row is then
-expanded with the rows of its nearest corpus papers (model/neighbours.py); the scored rows are the
-expanded ones, and the paper's own share of them is kept apart for its reasons.
+A paper is title + abstract as one text (model/text.py). `prepare_corpus` fits the term space
+(model/term_space.py) and the latent space (model/latent_space.py) on the corpus, and a neighbour
+index over its term rows (model/neighbours.py): each paper's term row is expanded with the rows of
+its nearest corpus papers; the scored rows are the expanded ones, and the paper's own share of them
+is kept apart for its reasons. It also keeps the corpus means (weak negatives), the mean sentence
+vector and a fixed 500-paper sample for the calibration's unit.
 
 `prepare_corpus(frame)` is the expensive step. The resulting `PreparedCorpus` is immutable from
 the outside, shared rather than copied by `copy.deepcopy` / `sklearn.base.clone`, and pickles
@@ -17,8 +14,6 @@ without its corpus rows (a fitted classifier that refers to it stays small).
 
 from __future__ import annotations
 
-import hashlib
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,189 +21,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from model.embedding_space import embedding_rows
+from model.latent_space import LATENT_DIMENSIONS, LatentSpace, fit_latent_space
 from model.neighbours import NeighbourIndex, fit_neighbour_index
+from model.term_space import IDF_POWER, MAX_DF, TermSpace, fit_term_space
+from model.text import document, fingerprint, paper_texts
 
-TEXT_COLUMNS = ("title", "abstract")
-IDF_POWER = 2.5
-MAX_DF = 0.1
-LATENT_DIMENSIONS = 128
-LATENT_MIN_DOCUMENTS = 20
-TERM_LIMIT = 10_000
-EXACT_SVD_MAX_DOCUMENTS = 1_500
 SEED = 0
 CALIBRATION_SAMPLE_SIZE = 500
-
-# Words that say nothing about a paper's topic in an abstract; dropped like stop-words.
-ACADEMIC_STOP_WORDS = frozenset(
-    [
-        "abstract", "paper", "papers", "propose", "proposed", "proposes", "present", "presents",
-        "presented", "introduce", "introduces", "introduced", "show", "shows", "shown",
-        "demonstrate", "demonstrates", "demonstrated", "study", "studies", "studied", "approach",
-        "approaches", "method", "methods", "result", "results", "use", "uses", "used", "using",
-        "based", "new", "novel", "work", "works", "existing", "significant", "significantly",
-        "achieve", "achieves", "achieved", "furthermore", "moreover", "additionally", "finally",
-        "respectively", "various", "different", "important", "including", "include", "includes",
-        "provide", "provides", "provided", "et", "al", "e.g", "i.e", "via", "thus", "hence",
-        "therefore", "also", "however", "although", "whereas", "while", "way", "ways", "make",
-        "makes", "making", "made", "effective", "effectively", "recent", "recently", "allow",
-        "allows", "enable", "enables", "extensive", "experiment", "experiments", "experimental",
-        "outperform", "outperforms", "state", "art", "code", "available", "github", "com", "https",
-        "http", "www"
-    ]
-)
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | ACADEMIC_STOP_WORDS
-
-# A token starts with a letter and has at least two more word characters: no numbers, no fragments.
-TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w\-]*[^\W_]\b"
-_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
-_LATEX_SYMBOLS = re.compile(r"[$^_{}\\~]")
-_URL = re.compile(r"https?://\S+|www\.\S+")
 _ROW_CACHE_SIZE = 20_000
 
 PaperKey = tuple[str, str]
-
-
-def clean_text(text: str) -> str:
-    """Lower-case text with URLs, LaTeX commands and math punctuation removed."""
-    text = _URL.sub(" ", text)
-    text = _LATEX_COMMAND.sub(" ", text)
-    text = _LATEX_SYMBOLS.sub(" ", text)
-    return text.lower()
-
-
-def paper_texts(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The title and abstract columns as lists of str (missing values become "")."""
-    missing = [column for column in TEXT_COLUMNS if column not in frame.columns]
-    if missing:
-        raise ValueError(f"papers need the columns {TEXT_COLUMNS}; missing {missing}")
-    titles = frame["title"].fillna("").astype(str).tolist()
-    abstracts = frame["abstract"].fillna("").astype(str).tolist()
-    return titles, abstracts
-
-
-def fingerprint(frame: pd.DataFrame, vectors: tuple[np.ndarray, np.ndarray] | None = None) -> str:
-    """A content hash of a papers frame (titles, abstracts and any vectors, in order); `vectors` is
-    the frame's embedding_rows when the caller has them already."""
-    titles, abstracts = paper_texts(frame)
-    texts = pd.DataFrame({"title": titles, "abstract": abstracts})
-    hashes = pd.util.hash_pandas_object(texts, index=False).to_numpy()
-    digest = hashlib.blake2b(hashes.tobytes(), digest_size=16)
-    digest.update(str(len(titles)).encode())
-    matrix, present = vectors if vectors is not None else embedding_rows(frame)
-    if present.any():  # the same texts with (more) vectors are another corpus
-        digest.update(np.packbits(present).tobytes())
-        digest.update(matrix.sum(axis=0).tobytes())
-    return digest.hexdigest()
-
-
-def _document(title: str, abstract: str) -> str:
-    return f"{title}\n{abstract}"
-
-
-def _is_readable(term: str) -> bool:
-    """A term a reader understands as a reason: words of 3+ characters, no stop-words."""
-    return all(len(word) >= 3 and word not in STOP_WORDS for word in term.split())
-
-
-class TermSpace:
-    """Vectoriser of papers into L2-normalised rows of sublinear tf x idf**idf_power."""
-
-    def __init__(self, vectorizer: TfidfVectorizer, idf_power: float = IDF_POWER) -> None:
-        self.vectorizer = vectorizer
-        self.feature_names = vectorizer.get_feature_names_out()
-        self.column_weights = vectorizer.idf_ ** (idf_power - 1.0)
-        self.readable = np.array([_is_readable(term) for term in self.feature_names], dtype=bool)
-
-    @property
-    def n_features(self) -> int:
-        return len(self.feature_names)
-
-    def encode(self, titles: list[str], abstracts: list[str]) -> sp.csr_matrix:
-        documents = [_document(t, a) for t, a in zip(titles, abstracts, strict=True)]
-        rows = self.vectorizer.transform(documents)
-        return normalize(rows @ sp.diags(self.column_weights)).tocsr()
-
-
-def fit_term_space(documents: list[str], idf_power: float = IDF_POWER, max_df: float = MAX_DF) -> TermSpace:
-    large = len(documents) >= 200
-    vectorizer = TfidfVectorizer(
-        preprocessor=clean_text, token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS),
-        strip_accents="unicode", ngram_range=(1, 2), sublinear_tf=True, norm=None, dtype=np.float64,
-        min_df=2 if large else 1, max_df=max_df if large else 1.0,
-    )
-    try:
-        vectorizer.fit(documents)
-    except ValueError:
-        # Every paper empty or made only of stop-words: an unfiltered vocabulary with one dummy word.
-        vectorizer = TfidfVectorizer(preprocessor=clean_text, token_pattern=r"(?u)\b\w+\b", norm=None)
-        vectorizer.fit([*documents, "paper"])
-    return TermSpace(vectorizer, idf_power)
-
-
-@dataclass(frozen=True)
-class LatentSpace:
-    """Projection of term rows (restricted to `columns`) onto the corpus's top singular directions."""
-
-    columns: np.ndarray  # term columns the SVD was fitted on
-    components: np.ndarray  # (k, len(columns)), orthonormal rows; float32 holding float16 values
-
-    def __getstate__(self) -> dict:
-        # The components are rounded to float16 when fitted, so storing them as float16 is lossless
-        # and halves the size of saved models.
-        return {"columns": self.columns, "components": self.components.astype(np.float16)}
-
-    def __setstate__(self, state: dict) -> None:
-        object.__setattr__(self, "columns", state["columns"])
-        object.__setattr__(self, "components", state["components"].astype(np.float32))
-
-    @property
-    def dimensions(self) -> int:
-        return self.components.shape[0]
-
-    def project(self, rows: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """L2-normalised latent vectors (zero for papers with none of the columns) and their norms
-        before normalisation."""
-        raw = np.asarray(rows[:, self.columns] @ self.components.T, dtype=np.float64)
-        norms = np.linalg.norm(raw, axis=1)
-        inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        return raw * inverse[:, None], norms
-
-
-def fit_latent_space(matrix: sp.csr_matrix, dimensions: int = LATENT_DIMENSIONS) -> LatentSpace | None:
-    n_documents, n_terms = matrix.shape
-    if n_documents < LATENT_MIN_DOCUMENTS or n_terms < 3:
-        return None
-    document_frequency = np.bincount(matrix.indices, minlength=n_terms)
-    columns = np.sort(np.argsort(-document_frequency, kind="stable")[:TERM_LIMIT])
-    dimensions = min(dimensions, n_documents - 1, len(columns) - 1)
-    if n_documents <= EXACT_SVD_MAX_DOCUMENTS:
-        components = _exact_right_singular_vectors(matrix[:, columns], dimensions)
-    else:
-        svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=4, random_state=SEED)
-        components = svd.fit(matrix[:, columns]).components_
-    return LatentSpace(columns=columns, components=components.astype(np.float16).astype(np.float32))
-
-
-def _exact_right_singular_vectors(matrix: sp.csr_matrix, dimensions: int) -> np.ndarray:
-    """The top right singular vectors of a matrix with few rows, through its small Gram matrix.
-
-    For a few hundred papers this is exact and far faster than the randomized SVD, whose QR
-    steps work on a (terms x dimensions) block."""
-    gram = (matrix @ matrix.T).toarray()
-    eigenvalues, eigenvectors = np.linalg.eigh(gram)
-    top = np.argsort(-eigenvalues, kind="stable")[:dimensions]
-    singular = np.sqrt(np.clip(eigenvalues[top], 0.0, None))
-    keep = singular > 1e-10 * max(singular.max(initial=0.0), 1e-300)
-    vectors = np.asarray(matrix.T @ eigenvectors[:, top[keep]]).T / singular[keep, None]
-    if keep.sum() < dimensions:  # rank-deficient corpus: pad with zero components
-        vectors = np.vstack([vectors, np.zeros((dimensions - keep.sum(), matrix.shape[1]))])
-    signs = np.sign(vectors[np.arange(len(vectors)), np.abs(vectors).argmax(axis=1)])
-    return vectors * np.where(signs == 0, 1.0, signs)[:, None]
 
 
 @dataclass(frozen=True)
@@ -386,7 +210,7 @@ def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: f
     titles, abstracts = paper_texts(corpus)
     first_of = dict.fromkeys(zip(titles, abstracts, strict=True))
     keys = list(first_of)
-    terms = fit_term_space([_document(t, a) for t, a in keys], idf_power, max_df)
+    terms = fit_term_space([document(t, a) for t, a in keys], idf_power, max_df)
     rows = terms.encode([t for t, _ in keys], [a for _, a in keys])
     latent = fit_latent_space(rows, latent_dimensions) if latent_dimensions > 0 else None
     neighbours = fit_neighbour_index(rows) if expand else None

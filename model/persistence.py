@@ -28,7 +28,8 @@ import scipy
 import sklearn
 
 MAGIC = b"PAPERSIEVE-MODEL\n"
-SCHEMA_VERSION = 2  # 2: corpus features carry a neighbour index (document expansion)
+SCHEMA_VERSION = 3  # 2: corpus features carry a neighbour index; 3: the embedding block, and the
+# term and latent spaces in model/term_space.py and model/latent_space.py (pickled class paths)
 _LENGTH = struct.Struct(">Q")
 _MAX_HEADER = 1 << 20
 TEMP_SUFFIX = ".tmp"  # a save writes `.<name>.<random>.tmp` beside its target, then renames it

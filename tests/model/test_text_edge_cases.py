@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from model import make_classifier
-from model.features import STOP_WORDS
+from model.text import STOP_WORDS
 
 
 def _frame(rows: list[tuple[str, str]]) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from model import make_classifier, prepare_corpus
-from model.features import MAX_DF
+from model.term_space import MAX_DF
 from training.datasets.citeulike import CiteULike, load_citeulike, with_embeddings
 from training.datasets.tfidf import arxiv_sanity_vectorizer
 from training.protocols.bootstrap import format_interval, mean_interval, resample_indices
