@@ -91,6 +91,8 @@ test("the filter, counts, quality and export name in words", () => {
   assert.equal(view.qualityText({ up: 1, down: 0 }, { ready: false }), "No model yet: it needs one 👎.");
   assert.match(view.qualityText({ up: 1, down: 1 }, { ready: true, quality: null }), /5 ratings of each kind/);
   assert.match(view.qualityText({ up: 9, down: 9 }, { ready: true, quality: { mean: 0.812, std: 0.05, folds: 5 } }), /AUC 0\.81 ± 0\.05 \(5 folds/);
+  assert.equal(view.refitsOnChange({ up: 500, down: 500 }), true);
+  assert.equal(view.refitsOnChange({ up: 2500, down: 2500 }), false);
   assert.equal(view.exportFileName("work", "csv"), "papersieve-work.csv");
   assert.equal(view.exportFileName("work", "anything"), "papersieve-work.json");
 });

@@ -33,10 +33,20 @@ function ratingChanged(reply) {
   refreshSoon();
 }
 
-/** The counts, plots and terms again shortly (not the lists: their rows keep their undo). */
+/**
+ * The counts, plots and terms again shortly (not the lists: their rows keep their undo). A large
+ * profile gets its ratings-by-day plot only, and a button for the rest (each refit and its
+ * cross-validation costs the server seconds).
+ */
 function refreshSoon() {
   clearTimeout(overviewTimer);
-  overviewTimer = setTimeout(() => loadOverview(false), 1500);
+  overviewTimer = setTimeout(() => {
+    if (view.refitsOnChange(state.labels)) loadOverview(false);
+    else {
+      loadDays(state.profile);
+      $("model-stale").hidden = false;
+    }
+  }, 1500);
 }
 
 function showChart(id, chart, options) {
@@ -61,8 +71,8 @@ function fillList(id, words) {
   );
 }
 
-/** Ratings by day (at once), then the learning curve (it fits models: seconds for thousands). */
-async function loadHistory(profile) {
+/** Ratings by day (at once: no model is fitted for them). */
+async function loadDays(profile) {
   const days = await ask("dashboardHistory", { profile, curve: false });
   if (profile !== state.profile) return;
   if (!days.ok) emptyChart("labels-chart", days.error.message);
@@ -72,6 +82,10 @@ async function loadHistory(profile) {
     const chart = lineChart(labelSeries(days.days), { xFormat: (x) => dayLabel(first, x) });
     showChart("labels-chart", chart, { title: "Ratings over time: 👍 and 👎 running totals", xLabel: "day", yLabel: "ratings" });
   }
+}
+
+/** The learning curve (it fits models: seconds for thousands of ratings). */
+async function loadCurve(profile) {
   if (!$("curve-chart").querySelector("svg")) emptyChart("curve-chart", "Fitting the learning curve…");
   const history = await ask("dashboardHistory", { profile, curve: true });
   if (profile !== state.profile) return;
@@ -90,9 +104,12 @@ async function loadHistory(profile) {
 
 async function loadOverview(withSuggestions = true) {
   const profile = state.profile;
-  loadHistory(profile);
+  $("model-stale").hidden = true;
+  loadDays(profile);
   const reply = await ask("dashboardProfile", { profile });
   if (profile !== state.profile) return;
+  // After the profile's reply, whose model and cross-validation the curve's request then reuses.
+  loadCurve(profile);
   if (!reply.ok) {
     say("status", "bad", reply.error.message);
     return;
@@ -194,6 +211,7 @@ async function loadProfiles(show) {
   return true;
 }
 
+$("refresh-model").addEventListener("click", () => loadOverview(false));
 $("profile-select").addEventListener("change", (event) => selectProfile(event.target.value));
 $("make-active").addEventListener("click", async () => {
   const reply = await ask("setActiveProfile", { name: state.profile });

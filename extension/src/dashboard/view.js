@@ -3,6 +3,8 @@
 
 export const PAGE_SIZE = 50;
 export const SUGGESTIONS = 10;
+// Up to this many ratings, a change refits and redraws the model's plots by itself.
+export const AUTO_REFIT_MAX = 1000;
 // The server's rule for profile names (server/validation.py).
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -48,6 +50,12 @@ export function qualityText(labels, model) {
   if (!model.quality) return "Model trained; quality is estimated once there are 5 ratings of each kind.";
   const { mean, std, folds } = model.quality;
   return `Cross-validated ROC AUC ${mean.toFixed(2)} ± ${std.toFixed(2)} (${folds} folds; 0.5 is chance, 1 is perfect).`;
+}
+
+/** Does a rating change redraw the model's plots and terms by itself (small profiles), or wait
+ * for the reader's button (a refit with cross-validation of thousands takes the server seconds)? */
+export function refitsOnChange(labels) {
+  return labels.up + labels.down <= AUTO_REFIT_MAX;
 }
 
 /** The file an export is saved as. */
