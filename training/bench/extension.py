@@ -150,8 +150,9 @@ def click_to_remark(
         ids = [card["id"] for card in ps.cards(page)][:3]
         # One untimed click first: the server refits its corpus features once the page's papers are
         # new to it (seconds, a server cost that happens when the corpus grows, not on every click).
-        ps.vote_button(page, ids[-1], -1).click()
-        ps.wait_for_pressed(page, ids[-1], -1, timeout=60000)
+        disliked = next(card["down"] for card in ps.cards(page) if card["id"] == ids[-1])
+        ps.vote_button(page, ids[-1], -1).click()  # 👎, or its undo when an earlier site's run left one
+        ps.wait_for_pressed(page, ids[-1], None if disliked else -1, timeout=60000)
         for index in range(clicks):
             paper_id = ids[index % len(ids)]
             liked = next(card["up"] for card in ps.cards(page) if card["id"] == paper_id)
