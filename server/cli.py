@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from server import __version__
 from server.auth import LOOPBACK_HOSTS, load_or_create_token, rotate_token, token_path
 from server.command_error import CommandError
-from server.config import DATA_DIR_ENV, DEFAULT_HOST, DEFAULT_PORT, resolve_data_dir, saved_model_path
+from server.config import DATA_DIR_ENV, DEFAULT_HOST, DEFAULT_PORT, remove_saved_model, resolve_data_dir
 from server.datadir import PRIVATE_DIR_MODE, DataDirBusy, ServerLock, problem, tighten_permissions
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_SUFFIX, IMPORT_FORMATS, export_ratings
 from server.store import DEFAULT_PROFILE, Store, StoreError
@@ -222,7 +222,7 @@ def command_profiles(args: argparse.Namespace) -> int:
             if args.name == DEFAULT_PROFILE:
                 raise CommandError("the 'default' profile cannot be deleted")
             store.delete_profile(check_profile_name(args.name))
-            saved_model_path(resolve_data_dir(args.data_dir), args.name).unlink(missing_ok=True)
+            remove_saved_model(resolve_data_dir(args.data_dir), args.name)
             print(f"deleted profile {args.name!r} and its ratings")
     return 0
 

@@ -24,3 +24,8 @@ def resolve_data_dir(explicit: str | Path | None) -> Path:
 def saved_model_path(data_dir: Path, profile: str) -> Path:
     """Where a profile's model is saved (profile names are safe file names: see validation)."""
     return Path(data_dir) / "models" / f"{profile}.joblib"
+
+
+def remove_saved_model(data_dir: Path, profile: str) -> None:
+    """Delete a profile's saved model, if it has one."""
+    saved_model_path(data_dir, profile).unlink(missing_ok=True)

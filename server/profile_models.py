@@ -25,26 +25,26 @@ from threadpoolctl import threadpool_limits
 from model import ModelLoadError, load_model, make_classifier, prepare_corpus, save_model
 from model.corpus_sample import FIT_SAMPLE_SIZE, prepare_corpus_sampled
 from model.persistence import remove_stale_temp_files
+from model.text import TEXT_COLUMNS
 from server.child_process import ChildProcessDied, run_in_child
-from server.config import saved_model_path
+from server.config import remove_saved_model, saved_model_path
 from server.memory import limit_malloc_arenas, release_free_memory
 from server.score_cache import ScoreCache
 from server.store import Store, now
 
 log = logging.getLogger(__name__)
 
-TEXT_COLUMNS = ["title", "abstract"]
 MODEL_COLUMNS = [*TEXT_COLUMNS, "embedding"]  # embedding: float32 (384,) vector or None (provisional)
 CORPUS_REFRESH_GROWTH = 1.25  # refit corpus features once the corpus is a quarter larger
 CORPUS_REFRESH_MIN_NEW = 50
-QUALITY_MIN_PER_CLASS = 5
+QUALITY_MIN_PER_CLASS = 5  # cross-validated quality (server and `papersieve eval --profile`)
 SAVE_DELAY_SECONDS = 2.0
 IN_PROCESS_MAX_PAPERS = 2_000
 CORPUS_CHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
-class PreparedCorpus:
+class CorpusFeatures:
     """Corpus-level features fitted on `size` papers of a profile's corpus, `embedded` of which had
     a sentence vector then."""
 
@@ -66,7 +66,7 @@ class FittedModel:
     revision: int
     trained_at: str
     n_labels: int
-    corpus: PreparedCorpus | None
+    corpus: CorpusFeatures | None
     quality: dict | None = None
     embedded_labels: int = 0  # how many of the rated papers had a vector when it was fitted
     scores: ScoreCache = field(default_factory=ScoreCache, repr=False)  # each paper's score, reasons
@@ -76,7 +76,7 @@ class FittedModel:
 class _ProfileSlot:
     lock: threading.Lock = field(default_factory=threading.Lock)
     model: FittedModel | None = None
-    corpus: PreparedCorpus | None = None
+    corpus: CorpusFeatures | None = None
     started: bool = False  # a saved model has been looked for since the server started
     refreshing: bool = False
     fit_failed: bool = False  # the last background fit failed: retried at the next growth check
@@ -188,7 +188,7 @@ class ProfileModels:
         self.saver.flush()
         with self._slots_lock:
             self._slots.pop(profile, None)
-        self.model_path(profile).unlink(missing_ok=True)
+        remove_saved_model(self.data_dir, profile)
 
     def current(
         self, store: Store, profile: str, vectors_generation: int | None = None, *, stale_ok: bool = False
@@ -266,7 +266,7 @@ class ProfileModels:
         except ModelLoadError as error:
             log.warning("rebuilding the model of profile %r from its ratings: %s", profile, error)
             return None
-        corpus = PreparedCorpus(
+        corpus = CorpusFeatures(
             classifier.features_, int(meta.get("corpus_size", 0)), int(meta.get("corpus_embedded", 0))
         )
         return FittedModel(
@@ -362,7 +362,7 @@ class ProfileModels:
         return model.quality or None
 
 
-def prepare_profile_corpus(data_dir: Path, profile: str) -> PreparedCorpus | None:
+def prepare_profile_corpus(data_dir: Path, profile: str) -> CorpusFeatures | None:
     """Fit corpus features on everything a profile has seen or rated; None for an empty corpus.
 
     A large corpus is read and fitted in a child process, so that neither the corpus's text nor the
@@ -375,15 +375,15 @@ def prepare_profile_corpus(data_dir: Path, profile: str) -> PreparedCorpus | Non
     return run_in_child(_prepare_in_child, data_dir, profile)  # ends with the server, killed or not
 
 
-def _prepare_from_store(store: Store, profile: str) -> PreparedCorpus | None:
+def _prepare_from_store(store: Store, profile: str) -> CorpusFeatures | None:
     corpus = store.corpus(profile)
     if not len(corpus):
         return None
     embedded = int(corpus["embedding"].map(lambda v: v is not None).sum())
-    return PreparedCorpus(prepare_corpus(corpus[MODEL_COLUMNS]), len(corpus), embedded)
+    return CorpusFeatures(prepare_corpus(corpus[MODEL_COLUMNS]), len(corpus), embedded)
 
 
-def _prepare_in_child(data_dir: Path, profile: str) -> PreparedCorpus | None:
+def _prepare_in_child(data_dir: Path, profile: str) -> CorpusFeatures | None:
     """In the child process: one BLAS thread, to leave the other cores to the server. A corpus
     beyond FIT_SAMPLE_SIZE papers is streamed from the store, and its features are fitted on a
     bounded sample of it (model/corpus_sample.py): the child's memory and time stop growing there."""
@@ -392,7 +392,7 @@ def _prepare_in_child(data_dir: Path, profile: str) -> PreparedCorpus | None:
         if size <= FIT_SAMPLE_SIZE:
             return _prepare_from_store(store, profile)
         features = prepare_corpus_sampled(store.corpus_chunks(profile), FIT_SAMPLE_SIZE)
-        return None if features is None else PreparedCorpus(features, size, embedded)
+        return None if features is None else CorpusFeatures(features, size, embedded)
 
 
 def cross_validated_quality(classifier: Any, labelled: pd.DataFrame, folds: int = 5) -> dict:

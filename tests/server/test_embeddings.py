@@ -15,7 +15,7 @@ import server.embedding_worker as embedding_worker
 from model.embedding import ENCODER_NAME, EncoderUnavailable, shared_encoder
 from server.app import create_app, shutdown_app
 from server.embedding_worker import EmbeddingWorker
-from server.profile_models import PreparedCorpus, ProfileModels
+from server.profile_models import CorpusFeatures, ProfileModels
 from server.store import DEFAULT_PROFILE, EMBEDDING_DIMENSIONS, EncoderKey, Paper, Store, current_encoder_key
 from tests.server.conftest import TOKEN, ApiClient, rate
 
@@ -289,10 +289,10 @@ def test_the_model_refits_when_its_rated_papers_gain_vectors(data_dir, hf_papers
 
 
 def test_corpus_features_are_refitted_once_a_quarter_of_the_corpus_has_vectors(data_dir, hf_papers):
-    assert not PreparedCorpus(None, 1000, 0).outgrown_by(1000, 200)
-    assert PreparedCorpus(None, 1000, 0).outgrown_by(1000, 250)
-    assert not PreparedCorpus(None, 100, 0).outgrown_by(100, 40)  # at least 50 new vectors
-    assert PreparedCorpus(None, 100, 30).outgrown_by(100, 100)
+    assert not CorpusFeatures(None, 1000, 0).outgrown_by(1000, 200)
+    assert CorpusFeatures(None, 1000, 0).outgrown_by(1000, 250)
+    assert not CorpusFeatures(None, 100, 0).outgrown_by(100, 40)  # at least 50 new vectors
+    assert CorpusFeatures(None, 100, 30).outgrown_by(100, 100)
 
     models = ProfileModels(data_dir, corpus_check_seconds=0)
     papers = [as_paper(p) for p in hf_papers]

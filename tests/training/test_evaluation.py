@@ -348,9 +348,9 @@ def test_rank_auc_equals_sklearn_with_ties():
 
 
 def test_profile_with_too_few_labels_or_unknown_is_a_clear_error(tmp_path: Path, hf_papers, capsys):
-    _profile_store(tmp_path, hf_papers, ups=2, downs=6)
+    _profile_store(tmp_path, hf_papers, ups=4, downs=6)
     assert evaluate.main(["--profile", "default", "--data-dir", str(tmp_path)]) == 1
-    assert "needs at least 3 of each (rate 1 more 👍" in capsys.readouterr().err
+    assert "needs at least 5 of each (rate 1 more 👍" in capsys.readouterr().err
     assert evaluate.main(["--profile", "nobody", "--data-dir", str(tmp_path)]) == 2
     assert "no profile named 'nobody'" in capsys.readouterr().err
     assert evaluate.main(["--profile", "default", "--data-dir", str(tmp_path / "empty")]) == 2
