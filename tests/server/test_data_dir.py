@@ -11,8 +11,6 @@ import errno
 import os
 import sqlite3
 import stat
-import subprocess
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,32 +21,7 @@ from server.app import create_app, shutdown_app
 from server.datadir import ServerLock, problem, tighten_permissions
 from server.store import DataDirUnavailable, Store
 from tests.server.conftest import TOKEN, ApiClient
-
-
-def _mount(*args: str) -> bool:
-    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
-
-
-@contextmanager
-def read_only(directory: Path):
-    """Make `directory` really read-only for this process (and every other), then writable again."""
-    if os.geteuid() != 0:
-        mode = stat.S_IMODE(directory.stat().st_mode)
-        directory.chmod(0o555)
-        try:
-            yield
-        finally:
-            directory.chmod(mode)
-        return
-    if not _mount("--bind", str(directory), str(directory)):
-        pytest.skip("running as root without the right to mount: a read-only directory can't be made")
-    try:
-        if not _mount("-o", "remount,ro,bind", str(directory)):
-            pytest.skip("cannot remount a bind mount read-only here")
-        yield
-    finally:
-        if subprocess.run(["umount", str(directory)], capture_output=True).returncode:
-            subprocess.run(["umount", "-l", str(directory)], check=True)
+from tests.support.filesystem import read_only
 
 
 def paper(i: int, abstract: str = "") -> dict:

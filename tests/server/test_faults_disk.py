@@ -22,7 +22,7 @@ import pytest
 from server import embedding_worker
 from server.embedding_worker import EmbeddingWorker
 from server.store import DEFAULT_PROFILE, Paper, Store
-from tests.server.test_data_dir import read_only
+from tests.support.filesystem import read_only
 from training.harness.server_process import ServerProcess
 
 DISK_MIB = 64

@@ -11,8 +11,8 @@ import pytest
 
 from server.app import create_app, shutdown_app
 from tests.server.conftest import TOKEN, ApiClient
-from tests.server.test_data_dir import read_only
 from tests.server.test_openapi import SpecChecker
+from tests.support.filesystem import read_only
 
 PAPER = {"id": "2401.00001", "title": "graph neural networks"}
 OTHER = {"id": "2401.00002", "title": "protein folding"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.test_data_dir import read_only
+from tests.support.filesystem import read_only
 from training.harness.server_process import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
