@@ -26,7 +26,7 @@ DRIVER = EXTENSION_SOURCE / "tests" / "firefox" / "driver.mjs"
 PUPPETEER = EXTENSION_SOURCE / "node_modules" / "puppeteer-core"
 GECKO_ID = "papersieve@papersieve.local"  # scripts/build.mjs
 EXTENSION_UUID = "5e1f0c2a-8d4b-4c6e-9a7f-3b2d1e0f9c8a"  # fixed by a pref, so its pages have one origin
-START_TIMEOUT = 60  # seconds: a cold Firefox on a loaded 2-core machine
+START_TIMEOUT = 150  # seconds: launch (90 s at most), install, the onboarding tab (30 s at most)
 REPLY_SLACK = 30  # seconds a reply may take beyond the command's own timeout
 
 

@@ -39,6 +39,7 @@ const browser = await puppeteer.launch({
   executablePath: config.firefox,
   protocol: "webDriverBiDi",
   headless: true,
+  timeout: 90000, // a cold start on a loaded 2-core machine
   defaultViewport: { width: 1280, height: 900 },
   extraPrefsFirefox: {
     // A fixed internal UUID, so the extension's pages are at a known moz-extension:// origin.
