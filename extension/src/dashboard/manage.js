@@ -1,7 +1,8 @@
 // The dashboard's import, export and profile management (create, rename, delete after a
 // confirmation). Every server call is a named intent to the worker; text only via textContent.
 import { ask } from "../shared/messaging.js";
-import { IMPORT_FORMATS, importFormatFor, importSummary } from "../onboarding/steps.js";
+import { IMPORT_FORMATS } from "../onboarding/steps.js";
+import { importChosenFile } from "../shared/library-import.js";
 import * as view from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,35 +15,16 @@ const $ = (id) => document.getElementById(id);
 export function wireManagement({ state, say, loadProfiles, reload }) {
   async function importFile(event) {
     event.preventDefault();
-    const [file] = $("import-file").files;
-    $("import-skipped").replaceChildren();
-    if (!file) {
-      say("import-status", "bad", "Choose a file first.");
-      return;
-    }
-    say("import-status", "muted", `Importing ${file.name}…`);
-    let text;
-    try {
-      text = await file.text();
-    } catch (error) {
-      say("import-status", "bad", `Could not read ${file.name}: ${error.message}`);
-      return;
-    }
-    const format = importFormatFor(file.name, $("import-format").value);
-    const reply = await ask("importLibrary", { text, format, profile: state.profile });
-    if (!reply.ok) {
-      say("import-status", "bad", `Nothing imported: ${reply.error.message}`);
-      return;
-    }
-    const summary = importSummary(reply);
-    say("import-status", reply.skippedCount > 0 ? "warn" : "ok", summary.line);
-    $("import-skipped").replaceChildren(
-      ...summary.skipped.map((line) => {
-        const item = document.createElement("li");
-        item.textContent = line;
-        return item;
-      }),
-    );
+    const reply = await importChosenFile({
+      fileInput: $("import-file"),
+      formatSelect: $("import-format"),
+      skippedList: $("import-skipped"),
+      statusId: "import-status",
+      say,
+      profile: state.profile,
+      noFile: "Choose a file first.",
+    });
+    if (!reply) return;
     state.offset = 0;
     await reload();
   }

@@ -3,6 +3,7 @@
 // token pasted), import a library, open a digest page. Every server call goes through the worker
 // by named intent; server text reaches the page only through textContent.
 import { ask, ext } from "../shared/messaging.js";
+import { importChosenFile } from "../shared/library-import.js";
 import { neededOrigins } from "../shared/permissions.js";
 import {
   COMMANDS,
@@ -10,8 +11,6 @@ import {
   IMPORT_FORMATS,
   SERVER_RECHECK_MS,
   STEP_IDS,
-  importFormatFor,
-  importSummary,
   normalizePairingCode,
   pairingFailure,
   readinessText,
@@ -174,34 +173,15 @@ async function pasteToken(event) {
 
 async function importFile(event) {
   event.preventDefault();
-  const [file] = $("library-file").files;
-  $("import-skipped").replaceChildren();
-  if (!file) {
-    say("import-status", "bad", "Choose your library's file first.");
-    return;
-  }
-  say("import-status", "muted", `Importing ${file.name}…`);
-  let text;
-  try {
-    text = await file.text();
-  } catch (error) {
-    say("import-status", "bad", `Could not read ${file.name}: ${error.message}`);
-    return;
-  }
-  const reply = await ask("importLibrary", { text, format: importFormatFor(file.name, $("import-format").value) });
-  if (!reply.ok) {
-    say("import-status", "bad", `Nothing imported: ${reply.error.message}`);
-    return;
-  }
-  const summary = importSummary(reply);
-  say("import-status", reply.skippedCount > 0 ? "warn" : "ok", summary.line);
-  $("import-skipped").replaceChildren(
-    ...summary.skipped.map((line) => {
-      const item = document.createElement("li");
-      item.textContent = line;
-      return item;
-    }),
-  );
+  const reply = await importChosenFile({
+    fileInput: $("library-file"),
+    formatSelect: $("import-format"),
+    skippedList: $("import-skipped"),
+    statusId: "import-status",
+    say,
+    noFile: "Choose your library's file first.",
+  });
+  if (!reply) return;
   $("readiness").textContent = readinessText(reply.labels);
   state.ready = reply.ready;
   state.library = "done";

@@ -1,0 +1,45 @@
+// One library import from a page's file field (onboarding and dashboard): read the chosen file,
+// send it through the worker's importLibrary intent, say how it went and list the skipped entries.
+// Text only via textContent.
+import { ask } from "./messaging.js";
+import { importFormatFor, importSummary } from "../onboarding/steps.js";
+
+/**
+ * Import the file chosen in `fileInput` (format from `formatSelect`, "auto" tells it from the name)
+ * into `profile` (the worker's active one when undefined). `say(id, kind, text)` writes the page's
+ * status line `statusId`; `skippedList` gets one <li> per skipped entry. Resolves to the worker's
+ * reply when something was imported, else null (the status line says why).
+ */
+export async function importChosenFile({ fileInput, formatSelect, skippedList, statusId, say, profile, noFile }) {
+  const [file] = fileInput.files;
+  skippedList.replaceChildren();
+  if (!file) {
+    say(statusId, "bad", noFile);
+    return null;
+  }
+  say(statusId, "muted", `Importing ${file.name}…`);
+  let text;
+  try {
+    text = await file.text();
+  } catch (error) {
+    say(statusId, "bad", `Could not read ${file.name}: ${error.message}`);
+    return null;
+  }
+  const request = { text, format: importFormatFor(file.name, formatSelect.value) };
+  if (profile !== undefined) request.profile = profile;
+  const reply = await ask("importLibrary", request);
+  if (!reply.ok) {
+    say(statusId, "bad", `Nothing imported: ${reply.error.message}`);
+    return null;
+  }
+  const summary = importSummary(reply);
+  say(statusId, reply.skippedCount > 0 ? "warn" : "ok", summary.line);
+  skippedList.replaceChildren(
+    ...summary.skipped.map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    }),
+  );
+  return reply;
+}
