@@ -23,7 +23,7 @@ from training.harness.server_process import ServerProcess
 HF_URL = "https://huggingface.co/papers"
 ARXIV_URL = "https://arxiv.org/list/cs.CL/new"
 SUMMARY_TEXT_JS = "() => document.querySelector('[data-papersieve=summary]').innerText"
-NONE_PROVISIONAL_JS = "() => document.querySelectorAll('.papersieve-badge-provisional').length === 0"
+NONE_PROVISIONAL_JS = ps.NONE_PROVISIONAL_JS
 SETTLE_MS = 45000  # a refining round asks again after 1, 2, 4, 8, 15 s: generous on a loaded machine
 _profile_numbers = itertools.count(1)
 

@@ -81,3 +81,40 @@ def test_a_stopped_worker_loses_nothing(browser, server, profile):
     browser.stop_worker()
     page.locator("#load-more").click()
     ps.wait_for_scores(page, len(shown) + len(late))
+
+
+def test_a_vote_kept_while_the_server_is_down_re_marks_its_own_tab_when_it_is_back(browser, tmp_path):
+    server = ServerProcess(tmp_path / "papersieve-data").start()
+    try:
+        browser.reset(server, "default")
+        papers = s.hf_trending_papers()
+        for index, paper in enumerate(papers[60:64]):
+            status, _ = server.request(
+                "POST", "/feedback", {"paper": paper_json(paper), "rating": 1 if index % 2 else -1}
+            )
+            assert status == 200
+        shown = papers[:12]
+        page = browser.open_digest(HF_URL, s.huggingface_daily_page(shown))
+        ps.wait_for_scores(page, len(shown), timeout=30000)
+        ps.wait_for_final(page, timeout=90000)
+        before = ps.scores(page)[shown[1].id]
+
+        server.stop()
+        ps.vote_button(page, shown[1].id, 1).click()
+        page.wait_for_function(
+            "() => /rating kept here/.test(document.querySelector('[data-papersieve=summary]').innerText)",
+            timeout=30000,
+        )
+        assert ps.scores(page)[shown[1].id] == before
+
+        server.start()  # same data dir and port: the same tab, no reload
+        assert server_rating(server, "default", shown[1].id, timeout=60) == 1
+        page.wait_for_function(
+            "() => !/rating kept here/.test(document.querySelector('[data-papersieve=summary]').innerText)",
+            timeout=90000,
+        )
+        ps.wait_for_final(page, timeout=90000)
+        assert ps.scores(page)[shown[1].id] > before
+        assert ps.cards(page)[1]["up"]
+    finally:
+        server.stop()

@@ -101,3 +101,11 @@ def wait_for_pressed(page: Any, paper_id: str, rating: int | None, timeout: floa
         arg=[paper_id, rating],
         timeout=timeout,
     )
+
+
+NONE_PROVISIONAL_JS = "() => document.querySelectorAll('.papersieve-badge-provisional').length === 0"
+
+
+def wait_for_final(page: Any, timeout: float = 45000) -> None:
+    """Until no badge on the page is provisional (an embedding or a refit still on its way)."""
+    page.wait_for_function(NONE_PROVISIONAL_JS, timeout=timeout)

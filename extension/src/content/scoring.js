@@ -185,6 +185,11 @@
       rescorePage,
       rescoreIfStale,
       wake,
+      /** A rating is kept for a server that is away: rescore the page once it answers again. */
+      rescoreWhenBack() {
+        state.rescoreWanted = true;
+        scheduleAgain();
+      },
       beginVote: () => (state.votes += 1),
       endVote: () => (state.votes -= 1),
       get active() {

@@ -1,6 +1,7 @@
 // 👍 / 👎 on a card: the button shows the new rating at once, the worker stores and sends it, then
 // the page is rescored (cards in view first). A second click on the same button undoes the rating.
-// If the worker refuses it, the old rating is shown again with the reason in the summary.
+// If the worker refuses it, the old rating is shown again with the reason in the summary; if it keeps
+// it for a server that is away, the page is rescored once the server answers again.
 (() => {
   "use strict";
   const ns = (globalThis.papersieve ||= {});
@@ -34,6 +35,7 @@
           performance.measure("papersieve:vote-to-remark-all", { start, end: performance.now() });
         } else if (reply.queued) {
           summary.setNotice(text.RATING_QUEUED);
+          scoring.rescoreWhenBack(); // the ask-again timer rescores this page once the server answers
         } else {
           record.entry = { ...record.entry, rating: previous };
           timed("vote", () => bars.render(record));
