@@ -34,8 +34,12 @@ def prior_sigmoid(reference: np.ndarray, log_odds: float, slope: float = PRIOR_S
     base = np.asarray(reference, dtype=float)
     spread = float(base.std())
     spread = spread if spread > 1e-12 else 1.0
-    return Sigmoid(slope=slope / spread, offset=log_odds - slope * float(base.mean()) / spread,
-                   center=log_odds, reach=slope * PRIOR_REACH)
+    return Sigmoid(
+        slope=slope / spread,
+        offset=log_odds - slope * float(base.mean()) / spread,
+        center=log_odds,
+        reach=slope * PRIOR_REACH,
+    )
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,9 @@ class Sigmoid:
         return replace(self, offset=self.offset + log_odds, center=self.center + log_odds)
 
 
-def fit_sigmoid(decision: np.ndarray, y: np.ndarray, reference: np.ndarray | None = None,
-                prior_strength: float = 1.0) -> Sigmoid:
+def fit_sigmoid(
+    decision: np.ndarray, y: np.ndarray, reference: np.ndarray | None = None, prior_strength: float = 1.0
+) -> Sigmoid:
     """Fit on the labelled papers' decision values, in units of the spread of `reference` (the
     decision values of the papers a reader sees; default: the labelled ones) and centred on its
     mean: the prior's offset is then the typical unrated paper's log-odds."""
@@ -82,21 +87,30 @@ def _fit_standardised(decision: np.ndarray, y: np.ndarray, prior_strength: float
     prior = np.array([PRIOR_SLOPE, np.log(max(n_pos, 1) / max(n_neg, 1))])
     slope, offset = _newton(decision, targets, prior, prior_strength, prior.copy(), fixed_slope=False)
     if slope < MIN_SLOPE:  # convex problem: the bounded optimum lies on the bound
-        slope, offset = _newton(decision, targets, prior, prior_strength, np.array([MIN_SLOPE, offset]),
-                                fixed_slope=True)
+        slope, offset = _newton(
+            decision, targets, prior, prior_strength, np.array([MIN_SLOPE, offset]), fixed_slope=True
+        )
     return Sigmoid(slope=float(slope), offset=float(offset))
 
 
-def _objective(params: np.ndarray, decision: np.ndarray, targets: np.ndarray, prior: np.ndarray,
-               strength: float) -> float:
+def _objective(
+    params: np.ndarray, decision: np.ndarray, targets: np.ndarray, prior: np.ndarray, strength: float
+) -> float:
     z = params[0] * decision + params[1]
     # cross-entropy with soft targets, written stably: log(1+e^z) - t z
     penalty = params - prior
     return float((np.logaddexp(0, z) - targets * z).sum() + 0.5 * strength * penalty @ penalty)
 
 
-def _newton(decision: np.ndarray, targets: np.ndarray, prior: np.ndarray, strength: float,
-            start: np.ndarray, fixed_slope: bool, iterations: int = 50) -> tuple[float, float]:
+def _newton(
+    decision: np.ndarray,
+    targets: np.ndarray,
+    prior: np.ndarray,
+    strength: float,
+    start: np.ndarray,
+    fixed_slope: bool,
+    iterations: int = 50,
+) -> tuple[float, float]:
     """Minimise the (strictly convex) penalised cross-entropy over (slope, offset), or over the
     offset alone, by damped Newton steps; two parameters need no general-purpose optimiser."""
     params = start.astype(float)
@@ -105,8 +119,9 @@ def _newton(decision: np.ndarray, targets: np.ndarray, prior: np.ndarray, streng
         p = expit(params[0] * decision + params[1])
         residual, curvature = p - targets, p * (1 - p)
         gradient = np.array([residual @ decision, residual.sum()]) + strength * (params - prior)
-        hessian = np.array([[curvature @ decision**2, curvature @ decision],
-                            [curvature @ decision, curvature.sum()]]) + strength * np.eye(2)
+        hessian = np.array(
+            [[curvature @ decision**2, curvature @ decision], [curvature @ decision, curvature.sum()]]
+        ) + strength * np.eye(2)
         if fixed_slope:
             step = np.array([0.0, gradient[1] / hessian[1, 1]])
         else:

@@ -70,11 +70,19 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         whatever the ratings' own 👍:👎 mix. None keeps the ratings' own scale.
     """
 
-    def __init__(self, corpus: PreparedCorpus | pd.DataFrame | None = None, C: float = 1.0,
-                 prior_strength: float = 10.0, latent_weight: float = 0.25, corpus_weight: float = 1.0,
-                 embedding_weight: float = EMBEDDING_WEIGHT, dislike_weight: float = DISLIKE_WEIGHT,
-                 class_weight: str | None = "balanced", calibration_folds: int = 5,
-                 page_base_rate: float | None = PAGE_BASE_RATE) -> None:
+    def __init__(
+        self,
+        corpus: PreparedCorpus | pd.DataFrame | None = None,
+        C: float = 1.0,
+        prior_strength: float = 10.0,
+        latent_weight: float = 0.25,
+        corpus_weight: float = 1.0,
+        embedding_weight: float = EMBEDDING_WEIGHT,
+        dislike_weight: float = DISLIKE_WEIGHT,
+        class_weight: str | None = "balanced",
+        calibration_folds: int = 5,
+        page_base_rate: float | None = PAGE_BASE_RATE,
+    ) -> None:
         self.corpus = corpus
         self.C = C
         self.prior_strength = prior_strength
@@ -101,8 +109,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         terms, dense = self._blocks(encoded, papers)
         solution = self._solve(terms, dense, labels, encoded.own)
         self.coef_ = solution.term_coef
-        self.latent_coef_ = solution.dense_coef[:self._latent_columns]
-        self.embedding_coef_ = solution.dense_coef[self._latent_columns:]
+        self.latent_coef_ = solution.dense_coef[: self._latent_columns]
+        self.embedding_coef_ = solution.dense_coef[self._latent_columns :]
         self.intercept_ = solution.intercept
         self.calibrator_ = self._fit_calibrator(terms, dense, labels, encoded.own, solution)
         self.classes_ = np.array([0, 1])
@@ -130,28 +138,51 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         linear model covers them all."""
         vectors, present = embedding_rows(papers)
         centred = np.where(present[:, None], vectors - self.embedding_center_, 0.0)
-        return encoded.terms, np.hstack([np.sqrt(self.latent_weight) * encoded.latent,
-                                         np.sqrt(self.embedding_weight) * centred])
+        return encoded.terms, np.hstack(
+            [np.sqrt(self.latent_weight) * encoded.latent, np.sqrt(self.embedding_weight) * centred]
+        )
 
-    def _solve(self, terms: sp.csr_matrix, dense: np.ndarray, labels: np.ndarray,
-               own: sp.csr_matrix, start: LinearFit | None = None) -> LinearFit:
+    def _solve(
+        self,
+        terms: sp.csr_matrix,
+        dense: np.ndarray,
+        labels: np.ndarray,
+        own: sp.csr_matrix,
+        start: LinearFit | None = None,
+    ) -> LinearFit:
         """The prior covers the expanded rows' every term; the labels move the weights of the rated
         papers' own terms only (few columns: fits stay fast, and a neighbour's word keeps its prior)."""
         liked, disliked = labels == 1, labels == 0
         corpus, k = self.features_, self._latent_columns
         term_mean = corpus.term_mean
-        term_prior = (np.asarray(terms[liked].mean(axis=0)).ravel() - self.corpus_weight * term_mean
-                      - self.dislike_weight * (np.asarray(terms[disliked].mean(axis=0)).ravel() - term_mean))
+        term_prior = (
+            np.asarray(terms[liked].mean(axis=0)).ravel()
+            - self.corpus_weight * term_mean
+            - self.dislike_weight * (np.asarray(terms[disliked].mean(axis=0)).ravel() - term_mean)
+        )
         latent_mean = np.sqrt(self.latent_weight) * corpus.latent_mean
         latent = dense[:, :k]
-        latent_prior = (latent[liked].mean(axis=0) - self.corpus_weight * latent_mean
-                        - self.dislike_weight * (latent[disliked].mean(axis=0) - latent_mean))
-        embedding_prior = (_mean_of_present(dense[liked, k:])
-                           - self.dislike_weight * _mean_of_present(dense[disliked, k:]))
+        latent_prior = (
+            latent[liked].mean(axis=0)
+            - self.corpus_weight * latent_mean
+            - self.dislike_weight * (latent[disliked].mean(axis=0) - latent_mean)
+        )
+        embedding_prior = _mean_of_present(dense[liked, k:]) - self.dislike_weight * _mean_of_present(
+            dense[disliked, k:]
+        )
         strength = self.prior_strength
         dense_prior = strength * np.concatenate([latent_prior, embedding_prior])
-        return fit_logistic(terms, dense, strength * term_prior, dense_prior, labels,
-                            self._sample_weight(labels), self.C, free_columns=_columns_used(own), start=start)
+        return fit_logistic(
+            terms,
+            dense,
+            strength * term_prior,
+            dense_prior,
+            labels,
+            self._sample_weight(labels),
+            self.C,
+            free_columns=_columns_used(own),
+            start=start,
+        )
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
         if self.class_weight is None:
@@ -159,8 +190,14 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         counts = np.bincount(labels, minlength=2).astype(float)
         return (len(labels) / (2 * counts))[labels]
 
-    def _fit_calibrator(self, terms: sp.csr_matrix, dense: np.ndarray, labels: np.ndarray,
-                        own: sp.csr_matrix, solution: LinearFit) -> Sigmoid:
+    def _fit_calibrator(
+        self,
+        terms: sp.csr_matrix,
+        dense: np.ndarray,
+        labels: np.ndarray,
+        own: sp.csr_matrix,
+        solution: LinearFit,
+    ) -> Sigmoid:
         """A sigmoid of the decision value in units of its spread over the reader's corpus (a fixed
         sample of it), anchored so that the corpus's papers average the page base rate: a score is
         the chance of a 👍 among the papers this reader's pages show, whatever the ratings' 👍:👎 mix.
@@ -286,8 +323,9 @@ def _columns_used(rows: sp.csr_matrix) -> np.ndarray:
 
 def _as_papers(X: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(X, pd.DataFrame):
-        raise TypeError("papers must be a pandas DataFrame with columns title and abstract, "
-                        f"not {type(X).__name__}")
+        raise TypeError(
+            f"papers must be a pandas DataFrame with columns title and abstract, not {type(X).__name__}"
+        )
     paper_texts(X)  # raises a clear ValueError when a column is missing
     return X
 

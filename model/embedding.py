@@ -95,7 +95,7 @@ class SentenceEncoder:
         lengths = [len(t) for t in texts]
         order = sorted((i for i in range(len(texts)) if texts[i].strip()), key=lambda i: lengths[i])
         for start in range(0, len(order), batch_size):  # similar lengths per batch: little padding
-            chunk = order[start:start + batch_size]
+            chunk = order[start : start + batch_size]
             out[chunk] = self._encode_batch([texts[i] for i in chunk])
         return out
 
@@ -109,8 +109,8 @@ class SentenceEncoder:
         ids = np.zeros((len(texts), longest), dtype=np.int64)  # [PAD] is token 0
         mask = np.zeros((len(texts), longest), dtype=np.int64)
         for row, tokens in enumerate(encodings):
-            ids[row, :len(tokens)] = tokens
-            mask[row, :len(tokens)] = 1
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)

@@ -23,8 +23,11 @@ def embedding_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     present = np.zeros(n, dtype=bool)
     if EMBEDDING_COLUMN not in frame.columns:
         return matrix, present
-    given = [i for i, vector in enumerate(frame[EMBEDDING_COLUMN].to_numpy())
-             if vector is not None and not (isinstance(vector, float) and np.isnan(vector))]
+    given = [
+        i
+        for i, vector in enumerate(frame[EMBEDDING_COLUMN].to_numpy())
+        if vector is not None and not (isinstance(vector, float) and np.isnan(vector))
+    ]
     if not given:
         return matrix, present
     column = frame[EMBEDDING_COLUMN].to_numpy()
@@ -33,10 +36,16 @@ def embedding_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     except ValueError:  # vectors of different lengths
         rows = None
     if rows is None or rows.shape[1] != DIMENSIONS or not np.isfinite(rows).all():
-        bad = next(i for i in given if np.asarray(column[i]).size != DIMENSIONS
-                   or not np.isfinite(np.asarray(column[i], dtype=np.float64)).all())
-        raise ValueError(f"embedding of row {bad} must be {DIMENSIONS} finite numbers, "
-                         f"got shape {np.asarray(column[bad]).shape}")
+        bad = next(
+            i
+            for i in given
+            if np.asarray(column[i]).size != DIMENSIONS
+            or not np.isfinite(np.asarray(column[i], dtype=np.float64)).all()
+        )
+        raise ValueError(
+            f"embedding of row {bad} must be {DIMENSIONS} finite numbers, "
+            f"got shape {np.asarray(column[bad]).shape}"
+        )
     nonzero = rows.any(axis=1)  # the encoder's vector of an empty text: nothing known about the paper
     index = np.asarray(given)[nonzero]
     matrix[index] = rows[nonzero]

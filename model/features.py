@@ -78,24 +78,34 @@ class PreparedCorpus:
     instead of re-tokenising them, so refits and rescoring of seen papers are cheap.
     """
 
-    def __init__(self, terms: TermSpace, latent: LatentSpace | None, neighbours: NeighbourIndex | None,
-                 corpus: Encoded, keys: list[PaperKey], corpus_fingerprint: str,
-                 embeddings: np.ndarray | None = None, embedded: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        terms: TermSpace,
+        latent: LatentSpace | None,
+        neighbours: NeighbourIndex | None,
+        corpus: Encoded,
+        keys: list[PaperKey],
+        corpus_fingerprint: str,
+        embeddings: np.ndarray | None = None,
+        embedded: np.ndarray | None = None,
+    ) -> None:
         self.terms = terms
         self.latent = latent
         self.neighbours = neighbours
         self.fingerprint = corpus_fingerprint
         self.n_documents = len(corpus)
         self._set_embedding_summary(keys, embeddings, embedded)
-        self.term_mean = np.asarray(corpus.terms.mean(axis=0)).ravel() if len(corpus) else np.zeros(
-            terms.n_features)
+        self.term_mean = (
+            np.asarray(corpus.terms.mean(axis=0)).ravel() if len(corpus) else np.zeros(terms.n_features)
+        )
         self.latent_mean = corpus.latent.mean(axis=0) if len(corpus) else np.zeros(corpus.latent.shape[1])
         self._init_cache()
         for index, key in enumerate(keys[:_ROW_CACHE_SIZE]):
             self._cache[key] = self._entry(corpus, index)
 
-    def _set_embedding_summary(self, keys: list[PaperKey], embeddings: np.ndarray | None,
-                               embedded: np.ndarray | None) -> None:
+    def _set_embedding_summary(
+        self, keys: list[PaperKey], embeddings: np.ndarray | None, embedded: np.ndarray | None
+    ) -> None:
         """The corpus's mean sentence embedding (None when no corpus paper has one) and a fixed
         sample of corpus papers, with their vectors, on which a fit measures how its decision values
         spread over the papers a reader sees (the calibration's unit)."""
@@ -106,12 +116,14 @@ class PreparedCorpus:
             self.embedding_mean = embeddings[embedded].mean(axis=0)
         rng = np.random.default_rng(SEED)
         chosen = np.sort(rng.permutation(len(keys))[:CALIBRATION_SAMPLE_SIZE])
-        self.sample_frame = pd.DataFrame({"title": [keys[i][0] for i in chosen],
-                                          "abstract": [keys[i][1] for i in chosen]})
+        self.sample_frame = pd.DataFrame(
+            {"title": [keys[i][0] for i in chosen], "abstract": [keys[i][1] for i in chosen]}
+        )
         if embeddings is not None and embedded is not None and self.n_embedded:
             sample = embeddings[chosen].astype(np.float32)
-            self.sample_frame["embedding"] = [row if embedded[i] else None
-                                              for row, i in zip(sample, chosen, strict=True)]
+            self.sample_frame["embedding"] = [
+                row if embedded[i] else None for row, i in zip(sample, chosen, strict=True)
+            ]
 
     def _init_cache(self) -> None:
         self._cache: OrderedDict[PaperKey, tuple] = OrderedDict()
@@ -121,8 +133,14 @@ class PreparedCorpus:
     def _entry(encoded: Encoded, index: int) -> tuple:
         """What the cache keeps of one paper: its own terms, its neighbours, its latent row."""
         start, end = encoded.own.indptr[index], encoded.own.indptr[index + 1]
-        return (encoded.own.indices[start:end], encoded.own.data[start:end], encoded.latent[index],
-                encoded.latent_norms[index], encoded.neighbour_ids[index], encoded.neighbour_weights[index])
+        return (
+            encoded.own.indices[start:end],
+            encoded.own.data[start:end],
+            encoded.latent[index],
+            encoded.latent_norms[index],
+            encoded.neighbour_ids[index],
+            encoded.neighbour_weights[index],
+        )
 
     @property
     def n_features(self) -> int:
@@ -153,8 +171,13 @@ class PreparedCorpus:
                     entries[i] = entry
         missing = [i for i, entry in enumerate(entries) if entry is None]
         if missing:
-            fresh = encode_with(self.terms, self.latent, self.neighbours, [titles[i] for i in missing],
-                                [abstracts[i] for i in missing])
+            fresh = encode_with(
+                self.terms,
+                self.latent,
+                self.neighbours,
+                [titles[i] for i in missing],
+                [abstracts[i] for i in missing],
+            )
             with self._lock:
                 for position, i in enumerate(missing):
                     entries[i] = fresh_entry = self._entry(fresh, position)
@@ -196,13 +219,23 @@ class PreparedCorpus:
         self._init_cache()
 
 
-def encode_with(terms: TermSpace, latent: LatentSpace | None, neighbours: NeighbourIndex | None,
-                titles: list[str], abstracts: list[str]) -> Encoded:
+def encode_with(
+    terms: TermSpace,
+    latent: LatentSpace | None,
+    neighbours: NeighbourIndex | None,
+    titles: list[str],
+    abstracts: list[str],
+) -> Encoded:
     return expand_rows(terms.encode(titles, abstracts), latent, neighbours)
 
 
-def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: float = MAX_DF,
-                   latent_dimensions: int = LATENT_DIMENSIONS, expand: bool = True) -> PreparedCorpus:
+def prepare_corpus(
+    corpus: pd.DataFrame,
+    idf_power: float = IDF_POWER,
+    max_df: float = MAX_DF,
+    latent_dimensions: int = LATENT_DIMENSIONS,
+    expand: bool = True,
+) -> PreparedCorpus:
     """Fit the term and latent spaces and the neighbour index on every corpus paper (labelled or
     not) and encode them.
 
@@ -222,5 +255,13 @@ def prepare_corpus(corpus: pd.DataFrame, idf_power: float = IDF_POWER, max_df: f
         if key not in position or (present[i] and not present[position[key]]):
             position[key] = i
     order = np.array([position[key] for key in keys], dtype=int)
-    return PreparedCorpus(terms, latent, neighbours, encoded, keys, fingerprint(corpus, (vectors, present)),
-                          vectors[order] if len(keys) else None, present[order] if len(keys) else None)
+    return PreparedCorpus(
+        terms,
+        latent,
+        neighbours,
+        encoded,
+        keys,
+        fingerprint(corpus, (vectors, present)),
+        vectors[order] if len(keys) else None,
+        present[order] if len(keys) else None,
+    )

@@ -31,9 +31,17 @@ class LinearFit:
         return terms @ self.term_coef + dense @ self.dense_coef + self.intercept
 
 
-def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray, dense_prior: np.ndarray,
-                 y: np.ndarray, sample_weight: np.ndarray, C: float,
-                 free_columns: np.ndarray | None = None, start: LinearFit | None = None) -> LinearFit:
+def fit_logistic(
+    terms: sp.csr_matrix,
+    dense: np.ndarray,
+    term_prior: np.ndarray,
+    dense_prior: np.ndarray,
+    y: np.ndarray,
+    sample_weight: np.ndarray,
+    C: float,
+    free_columns: np.ndarray | None = None,
+    start: LinearFit | None = None,
+) -> LinearFit:
     """Fit on term rows + dense rows (labels y in {0, 1}), shrunk toward (term_prior, dense_prior).
 
     `free_columns` (a boolean mask) limits the term weights that may leave the prior; by default,
@@ -53,8 +61,9 @@ def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray
 
     def gradient_of(residual: np.ndarray, params: np.ndarray) -> np.ndarray:
         penalty = params[:-1] / C
-        return np.concatenate([XT @ residual + penalty[:n_sparse], dense.T @ residual + penalty[n_sparse:],
-                               [residual.sum()]])
+        return np.concatenate(
+            [XT @ residual + penalty[:n_sparse], dense.T @ residual + penalty[n_sparse:], [residual.sum()]]
+        )
 
     def curvature_at(params: np.ndarray) -> np.ndarray:
         key = params.tobytes()
@@ -78,11 +87,21 @@ def fit_logistic(terms: sp.csr_matrix, dense: np.ndarray, term_prior: np.ndarray
         initial[:n_sparse] = start.term_departure[columns]
         initial[n_sparse:-1] = start.dense_departure
         initial[-1] = start.intercept
-    result = minimize(objective, initial, jac=True, hessp=hessian_product,
-                      method="Newton-CG", options={"xtol": 1e-4, "maxiter": 100})
+    result = minimize(
+        objective,
+        initial,
+        jac=True,
+        hessp=hessian_product,
+        method="Newton-CG",
+        options={"xtol": 1e-4, "maxiter": 100},
+    )
     term_departure = np.zeros_like(term_prior)
     term_departure[columns] = result.x[:n_sparse]
     dense_departure = result.x[n_sparse:-1]
-    return LinearFit(term_coef=term_prior + term_departure, dense_coef=dense_prior + dense_departure,
-                     intercept=float(result.x[-1]), term_departure=term_departure,
-                     dense_departure=dense_departure)
+    return LinearFit(
+        term_coef=term_prior + term_departure,
+        dense_coef=dense_prior + dense_departure,
+        intercept=float(result.x[-1]),
+        term_departure=term_departure,
+        dense_departure=dense_departure,
+    )

@@ -24,8 +24,9 @@ _CHUNK_ROWS = 256  # similarity rows held at once (256 x 20,000 float32: 20 MB)
 class NeighbourIndex:
     """The corpus's term rows, searchable by cosine, and the blend of a paper's neighbours' rows."""
 
-    def __init__(self, rows: sp.csr_matrix, neighbours: int = NEIGHBOURS,
-                 weight: float = NEIGHBOUR_WEIGHT) -> None:
+    def __init__(
+        self, rows: sp.csr_matrix, neighbours: int = NEIGHBOURS, weight: float = NEIGHBOUR_WEIGHT
+    ) -> None:
         if rows.shape[0] < 2:
             raise ValueError("a neighbour index needs at least two corpus papers")
         self.rows = sp.csr_matrix(rows, dtype=np.float32)
@@ -61,8 +62,9 @@ class NeighbourIndex:
     def context(self, ids: np.ndarray, weights: np.ndarray) -> sp.csr_matrix:
         """weight x sum_j weights[i, j] x corpus row ids[i, j], one row per paper (float64)."""
         n, k = ids.shape
-        mix = sp.csr_matrix((weights.ravel(), ids.ravel(), np.arange(0, n * k + 1, k)),
-                            shape=(n, self.rows.shape[0]))
+        mix = sp.csr_matrix(
+            (weights.ravel(), ids.ravel(), np.arange(0, n * k + 1, k)), shape=(n, self.rows.shape[0])
+        )
         return sp.csr_matrix(self.weight * (mix @ self.rows), dtype=np.float64)
 
 

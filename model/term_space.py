@@ -36,9 +36,16 @@ class TermSpace:
 def fit_term_space(documents: list[str], idf_power: float = IDF_POWER, max_df: float = MAX_DF) -> TermSpace:
     large = len(documents) >= 200
     vectorizer = TfidfVectorizer(
-        preprocessor=clean_text, token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS),
-        strip_accents="unicode", ngram_range=(1, 2), sublinear_tf=True, norm=None, dtype=np.float64,
-        min_df=2 if large else 1, max_df=max_df if large else 1.0,
+        preprocessor=clean_text,
+        token_pattern=TOKEN_PATTERN,
+        stop_words=sorted(STOP_WORDS),
+        strip_accents="unicode",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        norm=None,
+        dtype=np.float64,
+        min_df=2 if large else 1,
+        max_df=max_df if large else 1.0,
     )
     try:
         vectorizer.fit(documents)

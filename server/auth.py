@@ -91,8 +91,9 @@ class TokenFile:
                 try:
                     token = self.path.read_text(encoding="ascii").strip()
                 except (OSError, UnicodeDecodeError) as error:
-                    log.warning("cannot read the token file %s, the last token stays valid: %s",
-                                self.path, error)
+                    log.warning(
+                        "cannot read the token file %s, the last token stays valid: %s", self.path, error
+                    )
                     return self._token
                 if len(token) >= 32:
                     if token != self._token:

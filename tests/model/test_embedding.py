@@ -33,8 +33,13 @@ def test_one_thread_and_two_threads_agree(hf_papers, hf_embeddings):
 def test_related_papers_are_closer_than_unrelated_ones():
     encoder = shared_encoder(2)
     a, b, c = encoder.encode(
-        ["Diffusion models for image generation", "Denoising diffusion probabilistic image synthesis",
-         "Protein folding with molecular dynamics"], ["", "", ""])
+        [
+            "Diffusion models for image generation",
+            "Denoising diffusion probabilistic image synthesis",
+            "Protein folding with molecular dynamics",
+        ],
+        ["", "", ""],
+    )
     assert a @ b > a @ c + 0.2
 
 

@@ -14,10 +14,18 @@ from model.classifier import DISLIKE_WEIGHT, EMBEDDING_WEIGHT
 
 def test_init_only_stores_parameters(prepared):
     clf = PaperClassifier(corpus=prepared, C=2.5, prior_strength=0.5)
-    assert clf.get_params() == {"corpus": prepared, "C": 2.5, "prior_strength": 0.5, "latent_weight": 0.25,
-                                "corpus_weight": 1.0, "embedding_weight": EMBEDDING_WEIGHT,
-                                "dislike_weight": DISLIKE_WEIGHT, "class_weight": "balanced",
-                                "calibration_folds": 5, "page_base_rate": 0.05}
+    assert clf.get_params() == {
+        "corpus": prepared,
+        "C": 2.5,
+        "prior_strength": 0.5,
+        "latent_weight": 0.25,
+        "corpus_weight": 1.0,
+        "embedding_weight": EMBEDDING_WEIGHT,
+        "dislike_weight": DISLIKE_WEIGHT,
+        "class_weight": "balanced",
+        "calibration_folds": 5,
+        "page_base_rate": 0.05,
+    }
     assert not [name for name in vars(clf) if name.endswith("_")]
 
 

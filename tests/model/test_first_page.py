@@ -27,8 +27,9 @@ def _rank(scores: np.ndarray, index: int) -> int:
 
 
 @pytest.mark.parametrize(("up", "down"), PAIRS)
-def test_the_down_paper_and_its_like_sink_and_the_up_paper_and_its_like_rise(hf_embedded, hf_embeddings,
-                                                                             page_corpus, up, down):
+def test_the_down_paper_and_its_like_sink_and_the_up_paper_and_its_like_rise(
+    hf_embedded, hf_embeddings, page_corpus, up, down
+):
     clf = make_classifier(corpus=page_corpus).fit(hf_embedded.iloc[[up, down]], [1, 0])
     scores = clf.predict_proba(hf_embedded)[:, 1]
     n = len(scores)
@@ -38,8 +39,11 @@ def test_the_down_paper_and_its_like_sink_and_the_up_paper_and_its_like_rise(hf_
     for anchor, other, rises in ((up, down, True), (down, up, False)):
         # "Its like": the papers nearest the rated one among those clearly nearer it than the other
         # rated paper (cosine 0.15 more); a paper as near the 👍 as the 👎 may fall either way.
-        like = [i for i in np.argsort(-similarity[anchor])
-                if i not in (up, down) and similarity[anchor, i] - similarity[other, i] > LIKE_MARGIN]
+        like = [
+            i
+            for i in np.argsort(-similarity[anchor])
+            if i not in (up, down) and similarity[anchor, i] - similarity[other, i] > LIKE_MARGIN
+        ]
         ranks = [_rank(scores, i) for i in like[:3]]
         if rises:
             assert max(ranks) <= n // 4, f"papers most like the 👍 paper ranked {ranks}"

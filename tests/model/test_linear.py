@@ -19,8 +19,17 @@ def test_a_warm_start_reaches_the_cold_starts_solution(prepared, hf_papers):
 
     def fit(rows, start=None):
         weights = np.ones(len(rows))
-        return fit_logistic(terms[rows], dense[rows], prior, dense_prior, labels[rows], weights, 1.0,
-                            free_columns=free, start=start)
+        return fit_logistic(
+            terms[rows],
+            dense[rows],
+            prior,
+            dense_prior,
+            labels[rows],
+            weights,
+            1.0,
+            free_columns=free,
+            start=start,
+        )
 
     everything = fit(np.arange(60))
     fold = np.arange(40)

@@ -45,12 +45,14 @@ def test_a_corpus_of_empty_papers_still_fits(hf_papers):
 
 
 def test_non_english_text(hf_papers):
-    page = _frame([
-        ("Réseaux de neurones pour la traduction automatique", "Nous étudions la traduction neuronale."),
-        ("大规模语言模型的推理能力", "我们研究大规模语言模型的数学推理能力。"),
-        ("Нейронные сети для распознавания речи", "Мы изучаем распознавание речи нейронными сетями."),
-        (hf_papers.title[0], hf_papers.abstract[0]),
-    ])
+    page = _frame(
+        [
+            ("Réseaux de neurones pour la traduction automatique", "Nous étudions la traduction neuronale."),
+            ("大规模语言模型的推理能力", "我们研究大规模语言模型的数学推理能力。"),
+            ("Нейронные сети для распознавания речи", "Мы изучаем распознавание речи нейронными сетями."),
+            (hf_papers.title[0], hf_papers.abstract[0]),
+        ]
+    )
     clf = make_classifier(corpus=pd.concat([hf_papers, page], ignore_index=True)).fit(page, [1, 1, 0, 0])
     _scores_are_probabilities(clf, page)
     reasons = clf.explain(page.iloc[[2]])[0]
@@ -58,11 +60,16 @@ def test_non_english_text(hf_papers):
 
 
 def test_latex_is_not_a_source_of_terms(hf_papers, prepared):
-    latex = _frame([
-        ("Sorting in $\\mathcal{O}(n^2)$ time", "We bound the cost by $\\mathcal{O}(n^2)$ and "
-         "$\\sum_{i=1}^{n} \\alpha_i \\leq \\frac{1}{2}$ for transformers."),
-        (hf_papers.title[1], hf_papers.abstract[1]),
-    ])
+    latex = _frame(
+        [
+            (
+                "Sorting in $\\mathcal{O}(n^2)$ time",
+                "We bound the cost by $\\mathcal{O}(n^2)$ and "
+                "$\\sum_{i=1}^{n} \\alpha_i \\leq \\frac{1}{2}$ for transformers.",
+            ),
+            (hf_papers.title[1], hf_papers.abstract[1]),
+        ]
+    )
     clf = make_classifier(corpus=pd.concat([hf_papers, latex], ignore_index=True)).fit(latex, [1, 0])
     _scores_are_probabilities(clf, latex)
     reasons = clf.explain(latex.iloc[[0]], top_k=20)[0]["up"]

@@ -117,8 +117,12 @@ def test_problem_names_each_failure_in_words(tmp_path, monkeypatch):
     assert "is not a directory" in problem(tmp_path / "file")
     assert "is full" in problem(tmp_path, sqlite3.OperationalError("database or disk is full"))
     real_open = os.open
-    for number, words in ((errno.EROFS, "mounted read-only"), (errno.EACCES, "no permission"),
-                          (errno.ENOSPC, "is full")):
+    for number, words in (
+        (errno.EROFS, "mounted read-only"),
+        (errno.EACCES, "no permission"),
+        (errno.ENOSPC, "is full"),
+    ):
+
         def refuse(path, flags, *args, number=number):
             if ".papersieve-write-test" in str(path):
                 raise OSError(number, os.strerror(number), str(path))

@@ -326,6 +326,7 @@ def test_a_page_is_final_only_once_all_its_papers_and_the_rated_ones_have(data_d
     _, api = make_api(data_dir)
     rate(api, hf_papers[0], 1)
     rate(api, hf_papers[1], -1)
+
     def rated_ones_final() -> bool | None:
         scores = api.post("/score", json={"papers": hf_papers[:2]}).json["scores"]
         return None if any(s["provisional"] for s in scores) else True

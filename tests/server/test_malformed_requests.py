@@ -20,18 +20,24 @@ def _state(api) -> tuple:
     return profile["labels"], profile["papers_seen"], profile.get("revision"), ratings
 
 
-@pytest.mark.parametrize(("path", "body", "message"), [
-    ("/score", '{"papers": ' + DEEP + "}", "nested too deeply"),
-    ("/feedback", DEEP, "nested too deeply"),
-    ("/profiles", DEEP, "nested too deeply"),
-    ("/profiles/default/import", DEEP, "nested too deeply"),
-    ("/score", '{"papers": [' + SURROGATE_PAPER + "]}", "lone surrogate"),
-    ("/feedback", '{"paper": ' + SURROGATE_PAPER + ', "rating": 1}', "lone surrogate"),
-    ("/profiles/default/import", '[{"id": "2401.00002", "abstract": "\\udfff", "rating": 1}]',
-     "lone surrogate"),
-    ("/profiles/default/import", '[{"id": "2401.00003", "rating": ' + "1" * 5000 + "}]", "too long"),
-    ("/feedback", '{"paper": {"id": "2401.00004"}, "rating": ' + "1" * 5000 + "}", "too long"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/score", '{"papers": ' + DEEP + "}", "nested too deeply"),
+        ("/feedback", DEEP, "nested too deeply"),
+        ("/profiles", DEEP, "nested too deeply"),
+        ("/profiles/default/import", DEEP, "nested too deeply"),
+        ("/score", '{"papers": [' + SURROGATE_PAPER + "]}", "lone surrogate"),
+        ("/feedback", '{"paper": ' + SURROGATE_PAPER + ', "rating": 1}', "lone surrogate"),
+        (
+            "/profiles/default/import",
+            '[{"id": "2401.00002", "abstract": "\\udfff", "rating": 1}]',
+            "lone surrogate",
+        ),
+        ("/profiles/default/import", '[{"id": "2401.00003", "rating": ' + "1" * 5000 + "}]", "too long"),
+        ("/feedback", '{"paper": {"id": "2401.00004"}, "rating": ' + "1" * 5000 + "}", "too long"),
+    ],
+)
 def test_malformed_json_bodies_get_a_clear_400_and_change_nothing(api, hf_papers, path, body, message):
     rate(api, hf_papers[0], 1)
     before = _state(api)
