@@ -12,6 +12,7 @@ from server.dashboard_data import MAX_QUERY_LENGTH, cached_learning_curve, label
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, read_import
 from server.openapi import openapi_document
 from server.request_context import get_embeddings, get_models, get_store, json_response
+from server.rules import MAX_RULES, authors_by_id, check_rule
 from server.scoring import readiness, score_page, suggestions
 from server.store import DEFAULT_PROFILE, RatedPaper, Store
 from server.validation import (
@@ -70,7 +71,8 @@ def score() -> Any:
     body = json_body()
     profile = check_profile_name(body.get("profile", DEFAULT_PROFILE))
     papers = check_papers(body.get("papers", []))
-    return json_response(score_page(get_store(), get_models(), get_embeddings(), profile, papers))
+    authors = authors_by_id(body.get("papers", []))
+    return json_response(score_page(get_store(), get_models(), get_embeddings(), profile, papers, authors))
 
 
 @api.post("/feedback")
@@ -252,7 +254,7 @@ def export_profile(profile: str) -> Any:
         raise InvalidInput(f"'format' must be one of {', '.join(EXPORT_FORMATS)}")
     store = get_store()
     store.profile(profile)
-    text = export_ratings(profile, store.ratings(profile), fmt)
+    text = export_ratings(profile, store.ratings(profile), fmt, store.rules(profile))
     mimetype = "application/json" if fmt == "json" else "text/csv"
     return Response(
         text,
@@ -283,13 +285,22 @@ def import_profile(profile: str) -> Any:
     result = read_import(text, fmt)
     store = get_store()
     store.profile(profile)  # 404 for an unknown profile, in a dry run too
-    imported = 0 if dry_run in ("true", "1") else store.import_ratings(profile, result.rated)
+    dry = dry_run in ("true", "1")
+    # rules first: past the rule limit nothing at all is imported
+    new_rules = (
+        []
+        if dry
+        else store.add_rules(profile, [rule.key() for rule in result.rules], MAX_RULES, skip_existing=True)
+    )
+    imported = 0 if dry else store.import_ratings(profile, result.rated)
     return json_response(
         {
             "imported": imported,
             "dry_run": dry_run in ("true", "1"),
             "format": result.format,
             "found": len(result.rated),
+            "rules_found": len(result.rules),
+            "rules_imported": len(new_rules),
             "merged": result.merged,
             "without_abstract": result.without_abstract,
             "skipped": [skip.as_dict() for skip in result.skipped[:MAX_SKIPPED_SHOWN]],
@@ -298,3 +309,36 @@ def import_profile(profile: str) -> Any:
             **readiness(store, profile),
         }
     )
+
+
+@api.get("/profiles/<profile>/rules")
+def list_rules(profile: str) -> Any:
+    """The profile's "always highlight" / "always hide" rules, oldest first."""
+    profile = check_profile_name(profile)
+    rules = get_store().rules(profile)
+    return json_response({"rules": [rule.as_dict() for rule in rules], "max_rules": MAX_RULES})
+
+
+@api.post("/profiles/<profile>/rules")
+def add_rule(profile: str) -> Any:
+    profile = check_profile_name(profile)
+    rule = check_rule(json_body())
+    store = get_store()
+    store.profile(profile)  # 404 before the rule limit
+    existing = [
+        have
+        for have in store.rules(profile)
+        if (have.action, have.kind, have.pattern, have.field) == rule.key()
+    ]
+    if existing:  # adding a rule twice keeps one: the reply is the one it has
+        return json_response(existing[0].as_dict())
+    added = store.add_rules(profile, [rule.key()], MAX_RULES)
+    return json_response(added[0].as_dict(), 201)
+
+
+@api.delete("/profiles/<profile>/rules/<rule_id>")
+def delete_rule(profile: str, rule_id: str) -> Any:
+    profile = check_profile_name(profile)
+    number = whole_number(rule_id, "a rule id", 1, 2**62)
+    get_store().delete_rule(profile, number)
+    return json_response({"deleted": number})

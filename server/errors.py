@@ -14,6 +14,7 @@ from server.store import (
     StoreError,
     UnknownProfile,
     UnknownRating,
+    UnknownRule,
     unavailable,
 )
 from server.validation import InvalidInput
@@ -52,6 +53,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(UnknownProfile)
     @app.errorhandler(UnknownRating)
+    @app.errorhandler(UnknownRule)
     def not_found(error: StoreError) -> tuple[Response, int]:
         return error_response(404, str(error))
 

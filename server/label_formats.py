@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from server.library_formats import LIBRARY_FORMATS, Skipped, detect_format, json_kind, read_library
-from server.store import RatedPaper, now
+from server.rules import NewRule, check_rules
+from server.store import RatedPaper, Rule, now
 from server.validation import WHOLE_NUMBER, InvalidInput, check_paper, check_rating, parse_json
 
 EXPORT_FORMATS = ("json", "csv")
@@ -54,12 +55,24 @@ def _record(item: RatedPaper) -> dict[str, Any]:
     }
 
 
-def to_json(profile: str, ratings: Iterable[RatedPaper]) -> str:
+def _rule_record(rule: Rule) -> dict[str, Any]:
+    return {
+        "action": rule.action,
+        "kind": rule.kind,
+        "pattern": rule.pattern,
+        "field": rule.field,
+        "created_at": rule.created_at,
+    }
+
+
+def to_json(profile: str, ratings: Iterable[RatedPaper], rules: Iterable[Rule] = ()) -> str:
+    """papersieve's JSON export: the ratings with their papers, and the profile's rules."""
     document = {
         "papersieve": 1,
         "profile": profile,
         "exported_at": now(),
         "ratings": [_record(item) for item in ratings],
+        "rules": [_rule_record(rule) for rule in rules],
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
@@ -72,9 +85,10 @@ def to_csv(ratings: Iterable[RatedPaper]) -> str:
     return buffer.getvalue()
 
 
-def export_ratings(profile: str, ratings: Iterable[RatedPaper], fmt: str) -> str:
+def export_ratings(profile: str, ratings: Iterable[RatedPaper], fmt: str, rules: Iterable[Rule] = ()) -> str:
+    """The export in `fmt`; only JSON carries the rules (CSV is one row per rating)."""
     if fmt == "json":
-        return to_json(profile, ratings)
+        return to_json(profile, ratings, rules)
     if fmt == "csv":
         return to_csv(ratings)
     raise InvalidInput(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
@@ -122,6 +136,14 @@ def from_json(text: str) -> list[RatedPaper]:
     return _numbered(records, None, "rating")
 
 
+def rules_from_json(text: str) -> list[NewRule]:
+    """The rules of a papersieve JSON export (none in an older export or a bare list of ratings)."""
+    document = parse_json(text)
+    if not isinstance(document, dict) or document.get("rules") is None:
+        return []
+    return check_rules(document["rules"])
+
+
 def from_csv(text: str) -> list[RatedPaper]:
     reader = csv.DictReader(io.StringIO(text))
     try:  # the header row is read here too: a field over csv's 128 KiB limit fails in either
@@ -148,6 +170,7 @@ class ImportResult:
     rated: list[RatedPaper]
     skipped: list[Skipped] = field(default_factory=list)
     merged: int = 0
+    rules: list[NewRule] = field(default_factory=list)
 
     @property
     def without_abstract(self) -> int:
@@ -189,7 +212,8 @@ def read_import(text: str, fmt: str | None = None, fallback: str | None = None) 
     if fmt in PAPERSIEVE_PARSERS:
         rated = PAPERSIEVE_PARSERS[fmt](text)
         unique = list({item.paper.id: item for item in rated}.values())
-        return ImportResult(fmt, unique, merged=len(rated) - len(unique))
+        rules = rules_from_json(text) if fmt == "json" else []
+        return ImportResult(fmt, unique, merged=len(rated) - len(unique), rules=rules)
     library = read_library(text, fmt)
     stamp = now()
     rated = [RatedPaper(paper, 1, stamp) for paper in library.papers]

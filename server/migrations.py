@@ -84,6 +84,23 @@ def m004_embeddings(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX papers_by_first_seen ON papers (first_seen DESC)")
 
 
+@migration
+def m005_rules(db: sqlite3.Connection) -> None:
+    """A profile's "always highlight" / "always hide" rules (server/rules.py matches them)."""
+    db.execute(
+        """CREATE TABLE rules (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            action TEXT NOT NULL CHECK (action IN ('highlight', 'hide')),
+            kind TEXT NOT NULL CHECK (kind IN ('text', 'regex')),
+            pattern TEXT NOT NULL,
+            field TEXT NOT NULL CHECK (field IN ('any', 'title', 'abstract', 'authors')),
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX rules_by_profile ON rules (profile_id, id)")
+
+
 def applied_migrations(db: sqlite3.Connection) -> list[str]:
     db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY rowid")]

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, IMPORT_FORMATS
+from server.openapi_rules import RULE_IN, RULE_OUT, RULE_PATHS, RULE_REASON, authors_schema
 from server.validation import (
     ARXIV_ID,
     MAX_ABSTRACT_CHARS,
@@ -100,6 +101,7 @@ PAPER_IN: dict[str, Any] = {
             "pattern": r"^(?:https?://[\s\S]*)?$",
             "description": "an http(s) address, or empty",
         },
+        "authors": authors_schema(),
     },
 }
 RATING = {"enum": [1, -1], "description": "1 is 👍, -1 is 👎"}
@@ -272,6 +274,7 @@ SCORE_ENTRY = {
         "words_share": {**PROBABILITY, "description": "how much of the score its words carry (when scored)"},
         "rating": {"enum": [1, -1, None]},
         "provisional": {"type": "boolean"},
+        "rule": RULE_REASON,
     },
 }
 EXPORT_DOCUMENT = {
@@ -282,6 +285,7 @@ EXPORT_DOCUMENT = {
         "profile": {"type": "string"},
         "exported_at": {"type": "string"},
         "ratings": {"type": "array", "items": {"$ref": "#/components/schemas/RatingRecord"}},
+        "rules": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}},
     },
 }
 IMPORT_JSON = {
@@ -292,7 +296,8 @@ IMPORT_JSON = {
             "type": "object",
             "required": ["ratings"],
             "properties": {
-                "ratings": {"type": "array", "items": {"$ref": "#/components/schemas/RatingRecordIn"}}
+                "ratings": {"type": "array", "items": {"$ref": "#/components/schemas/RatingRecordIn"}},
+                "rules": {"type": ["array", "null"], "maxItems": 200, "items": RULE_IN},
             },
         },
     ],
@@ -767,6 +772,12 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                                     "minimum": 0,
                                     "description": "papers in the file",
                                 },
+                                "rules_found": {"type": "integer", "minimum": 0},
+                                "rules_imported": {
+                                    "type": "integer",
+                                    "minimum": 0,
+                                    "description": "rules the profile did not have yet",
+                                },
                                 "merged": {
                                     "type": "integer",
                                     "minimum": 0,
@@ -796,6 +807,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                 },
             }
         },
+        **RULE_PATHS,
     }
     return {
         "openapi": "3.1.0",
@@ -838,6 +850,7 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                 "ProfileSummary": PROFILE_SUMMARY,
                 "ProfileDetail": PROFILE_DETAIL,
                 "Export": EXPORT_DOCUMENT,
+                "Rule": RULE_OUT,
                 "Error": {
                     "type": "object",
                     "required": ["error"],

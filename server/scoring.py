@@ -12,6 +12,7 @@ import pandas as pd
 from model.classifier import uncertainty_order
 from server.embedding_worker import EmbeddingWorker
 from server.profile_models import MODEL_COLUMNS, ProfileModels
+from server.rules import match_page, rule_reason
 from server.store import Paper, Store
 
 REASONS_UP = 4
@@ -37,11 +38,19 @@ def papers_frame(papers: list[Paper], vectors: dict[str, np.ndarray]) -> pd.Data
     )
 
 
-def score_page(store: Store, models: ProfileModels, embeddings: EmbeddingWorker, profile: str,
-               papers: list[Paper]) -> dict[str, Any]:
-    """/score's reply: readiness and, per paper, its score, reasons, rating and provisional flag.
-    Never waits for the encoder: papers without a vector are queued and scored provisionally."""
+def score_page(
+    store: Store,
+    models: ProfileModels,
+    embeddings: EmbeddingWorker,
+    profile: str,
+    papers: list[Paper],
+    authors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """/score's reply: readiness and, per paper, its score, reasons, rating and provisional flag,
+    and the profile's winning rule when one matches (server/rules.py; before the model is ready
+    too). Never waits for the encoder: papers without a vector are queued and scored provisionally."""
     store.record_seen(profile, papers)
+    matched = match_page(store.rules(profile), papers, authors or {})
     state = readiness(store, profile)
     ids = [paper.id for paper in papers]
     ratings = store.ratings_of(profile, ids)
@@ -69,6 +78,8 @@ def score_page(store: Store, models: ProfileModels, embeddings: EmbeddingWorker,
             entry["words_share"] = reasons[index]["words_share"]
         entry["rating"] = ratings.get(paper.id)
         entry["provisional"] = not final
+        if paper.id in matched:  # the verdict's override; the score stays the model's
+            entry["rule"] = rule_reason(matched[paper.id])
         scores.append(entry)
     state["ready"] = model is not None
     return {**state, "scores": scores}
@@ -87,8 +98,10 @@ def suggestions(store: Store, models: ProfileModels, profile: str, limit: int) -
     return {
         "ready": True,
         "papers": [
-            {"paper": Paper(*pool.loc[i, ["id", "title", "abstract", "url"]]).as_dict(),
-             "score": round(float(probabilities[i]), 4)}
+            {
+                "paper": Paper(*pool.loc[i, ["id", "title", "abstract", "url"]]).as_dict(),
+                "score": round(float(probabilities[i]), 4),
+            }
             for i in chosen
         ],
     }

@@ -81,6 +81,38 @@ class Paper:
         return {"id": self.id, "title": self.title, "abstract": self.abstract, "url": self.url}
 
 
+class UnknownRule(StoreError):
+    def __init__(self, profile: str, rule_id: int) -> None:
+        super().__init__(f"profile {profile!r} has no rule {rule_id}")
+
+
+class TooManyRules(StoreError):
+    def __init__(self, profile: str, limit: int) -> None:
+        super().__init__(f"profile {profile!r} has {limit} rules, the most it can have: delete one first")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An "always highlight" / "always hide" rule of a profile (server/rules.py checks and matches)."""
+
+    id: int
+    action: str
+    kind: str
+    pattern: str
+    field: str
+    created_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "action": self.action,
+            "kind": self.kind,
+            "pattern": self.pattern,
+            "field": self.field,
+            "created_at": self.created_at,
+        }
+
+
 @dataclass(frozen=True)
 class RatedPaper:
     paper: Paper
@@ -167,8 +199,12 @@ _VECTOR_JOIN = """LEFT JOIN embeddings e ON e.paper_id = p.id
 
 class Store:
     def __init__(
-        self, connection: sqlite3.Connection, encoder: Any = _DEFAULT, data_dir: Path | None = None,
-        *, read_only: bool = False,
+        self,
+        connection: sqlite3.Connection,
+        encoder: Any = _DEFAULT,
+        data_dir: Path | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.db = connection
         self._encoder = encoder
@@ -185,9 +221,7 @@ class Store:
         return self._encoder
 
     @classmethod
-    def open(
-        cls, data_dir: Path | str, *, setup: bool = True, encoder: Any = _DEFAULT
-    ) -> Store:
+    def open(cls, data_dir: Path | str, *, setup: bool = True, encoder: Any = _DEFAULT) -> Store:
         """Open the database in `data_dir`; with `setup`, create or migrate it and its default profile.
 
         The server sets up once at start and then opens one connection per request without it:
@@ -486,8 +520,16 @@ class Store:
         the paper stays in the backlog."""
         stamp = now()
         rows = [
-            (paper.id, encoder.name, encoder.version, vector_to_blob(vector), stamp, paper.id,
-             paper.title, paper.abstract)
+            (
+                paper.id,
+                encoder.name,
+                encoder.version,
+                vector_to_blob(vector),
+                stamp,
+                paper.id,
+                paper.title,
+                paper.abstract,
+            )
             for paper, vector in embedded
         ]
         with self._writing():
@@ -646,6 +688,58 @@ class Store:
             (profile_id, -1 if limit is None else limit, offset),
         ).fetchall()
         return [RatedPaper(Paper(*row[:4]), row[4], row[5]) for row in rows]
+
+    # --- rules ----------------------------------------------------------------------------------
+
+    def rules(self, profile: str) -> list[Rule]:
+        """This profile's rules, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, action, kind, pattern, field, created_at FROM rules WHERE profile_id = ? ORDER BY id",
+            (self._profile_id(profile),),
+        ).fetchall()
+        return [Rule(*row) for row in rows]
+
+    def add_rules(
+        self,
+        profile: str,
+        rules: Iterable[tuple[str, str, str, str]],
+        limit: int,
+        *,
+        skip_existing: bool = False,
+    ) -> list[Rule]:
+        """Store (action, kind, pattern, field) rules in one transaction; raises `TooManyRules` past
+        `limit` rules (nothing kept). With `skip_existing`, a rule the profile has already is left out."""
+        profile_id = self._profile_id(profile)
+        wanted = list(dict.fromkeys(rules))
+        with self._writing():
+            have = {
+                tuple(row)
+                for row in self.db.execute(
+                    "SELECT action, kind, pattern, field FROM rules WHERE profile_id = ?", (profile_id,)
+                )
+            }
+            if skip_existing:
+                wanted = [rule for rule in wanted if rule not in have]
+            if len(have) + len(wanted) > limit:
+                raise TooManyRules(profile, limit)
+            ids = [
+                self.db.execute(
+                    "INSERT INTO rules (profile_id, action, kind, pattern, field, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (profile_id, *rule, now()),
+                ).lastrowid
+                for rule in wanted
+            ]
+        return [rule for rule in self.rules(profile) if rule.id in ids]
+
+    def delete_rule(self, profile: str, rule_id: int) -> None:
+        profile_id = self._profile_id(profile)
+        with self._writing():
+            deleted = self.db.execute(
+                "DELETE FROM rules WHERE profile_id = ? AND id = ?", (profile_id, rule_id)
+            ).rowcount
+        if not deleted:
+            raise UnknownRule(profile, rule_id)
 
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:

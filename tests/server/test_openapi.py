@@ -208,6 +208,46 @@ def test_real_responses_of_every_operation_match_the_description(app, api, check
     c(api.get("/profiles/default/suggest?limit=51"), "GET", suggest, 400)
     c(api.get("/profiles/nobody/suggest"), "GET", suggest, 404)
 
+    rules = "/api/v1/profiles/{profile}/rules"
+    word = papers[0]["title"].split()[0]
+    rule = c(
+        api.post("/profiles/default/rules", json={"action": "hide", "pattern": word}), "POST", rules, 201
+    )
+    c(api.post("/profiles/default/rules", json={"action": "hide", "pattern": word}), "POST", rules, 200)
+    c(
+        api.post("/profiles/default/rules", json={"action": "hide", "kind": "regex", "pattern": "("}),
+        "POST",
+        rules,
+        400,
+    )
+    c(api.post("/profiles/nobody/rules", json={"action": "hide", "pattern": "x"}), "POST", rules, 404)
+    c(api.post("/profiles/default/rules", data="{}", content_type="text/plain"), "POST", rules, 415)
+    c(
+        api.post("/profiles/default/rules", json={"action": "regex", "kind": "regex", "pattern": "a"}),
+        "POST",
+        rules,
+        400,
+    )
+    temporary = c(
+        api.post("/profiles/default/rules", json={"action": "highlight", "pattern": "zzz"}),
+        "POST",
+        rules,
+        201,
+    ).get_json()
+    c(api.get("/profiles/default/rules"), "GET", rules, 200)
+    c(api.get("/profiles/nobody/rules"), "GET", rules, 404)
+    ruled = c(api.post("/score", json={"papers": papers}), "POST", score, 200).get_json()
+    assert ruled["scores"][0]["rule"] == {
+        "action": "hide",
+        "pattern": word,
+        "id": rule.get_json()["id"],
+        "kind": "text",
+    }
+    one_rule = "/api/v1/profiles/{profile}/rules/{rule_id}"
+    c(api.delete(f"/profiles/default/rules/{temporary['id']}"), "DELETE", one_rule, 200)
+    c(api.delete(f"/profiles/default/rules/{temporary['id']}"), "DELETE", one_rule, 404)
+    c(api.delete("/profiles/default/rules/x"), "DELETE", one_rule, 400)
+
     export = "/api/v1/profiles/{profile}/export"
     exported = c(api.get("/profiles/default/export"), "GET", export, 200).get_data(as_text=True)
     csv_text = c(api.get("/profiles/default/export?format=csv"), "GET", export, 200).get_data(as_text=True)

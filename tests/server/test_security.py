@@ -191,6 +191,7 @@ def test_no_get_endpoint_changes_data(api, app):
         "/profiles/default/suggest",
         "/profiles/default/export",
         "/profiles/default/export?format=csv",
+        "/profiles/default/rules",
         "/openapi.json",
     ]
     db_path = app.config["DATA_DIR"] / "papersieve.sqlite3"
@@ -212,6 +213,7 @@ def test_no_get_endpoint_changes_data(api, app):
         "/profiles/<profile>/history",
         "/profiles/<profile>/suggest",
         "/profiles/<profile>/export",
+        "/profiles/<profile>/rules",
         "/openapi.json",
     }
 

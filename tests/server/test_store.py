@@ -170,7 +170,7 @@ def test_a_database_at_m003_migrates_to_embeddings_keeping_its_data(tmp_path, mo
     monkeypatch.undo()
 
     db = sqlite3.connect(path / "papersieve.sqlite3")
-    assert migrate(db) == ["m004_embeddings"]
+    assert migrate(db) == ["m004_embeddings", "m005_rules"]
     db.close()
     with Store.open(path, encoder=KEY) as store:
         assert store.labelled_papers(DEFAULT_PROFILE)["id"].tolist() == ["2401.00001"]
