@@ -29,11 +29,19 @@ export function cleanPapers(list) {
  */
 const isShare = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 1;
 
+/** A rule that decided the card ({action, pattern}), or null when the server sent none usable. */
+function cleanRule(rule) {
+  if (!rule || typeof rule !== "object" || typeof rule.pattern !== "string") return null;
+  if (rule.action !== "highlight" && rule.action !== "hide") return null;
+  return { action: rule.action, pattern: rule.pattern.slice(0, 200) };
+}
+
 export function cleanScoreEntry(entry) {
   const terms = (list) =>
     Array.isArray(list) ? list.filter((t) => typeof t === "string").slice(0, 8).map((t) => t.slice(0, 80)) : [];
   const score = typeof entry.score === "number" && Number.isFinite(entry.score) ? entry.score : null;
   const rating = entry.rating === 1 || entry.rating === -1 ? entry.rating : null;
+  const rule = cleanRule(entry.rule);
   return {
     id: String(entry.id),
     score,
@@ -42,6 +50,7 @@ export function cleanScoreEntry(entry) {
     rating,
     ...(entry.provisional === true ? { provisional: true } : {}),
     ...(isShare(entry.words_share) ? { wordsShare: entry.words_share } : {}),
+    ...(rule ? { rule } : {}),
   };
 }
 

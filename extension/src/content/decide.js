@@ -16,11 +16,20 @@
     return isScored(entry, meta) && entry.provisional === true;
   }
 
+  /** The reader's rule that decides this card ({action, pattern}), or null. */
+  function ruleOf(entry) {
+    const rule = entry && entry.rule;
+    return rule && (rule.action === "highlight" || rule.action === "hide") ? rule : null;
+  }
+
   /**
-   * The card's mark: "high" at or above highlightAbove; below dimBelow the reader's mode ("dim" or
+   * The card's mark: a rule's first ("high" for highlight, "hide" for hide, in every mode and
+   * before the profile is ready); else "high" at or above highlightAbove; below dimBelow the reader's mode ("dim" or
    * "hide"; nothing in "highlight" mode); else, and for unscored cards, "plain".
    */
   function verdictFor(entry, meta, display) {
+    const rule = ruleOf(entry);
+    if (rule) return rule.action === "hide" ? "hide" : "high";
     if (!isScored(entry, meta)) return "plain";
     const { highlightAbove, dimBelow, mode } = display;
     if (entry.score >= highlightAbove) return "high";
@@ -28,5 +37,5 @@
     return "plain";
   }
 
-  ns.decide = Object.freeze({ isScored, isProvisional, verdictFor });
+  ns.decide = Object.freeze({ isScored, isProvisional, ruleOf, verdictFor });
 })();

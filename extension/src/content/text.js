@@ -4,7 +4,7 @@
 (() => {
   "use strict";
   const ns = (globalThis.papersieve ||= {});
-  const { isScored, isProvisional } = ns.decide;
+  const { isScored, isProvisional, ruleOf } = ns.decide;
 
   const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
@@ -24,11 +24,18 @@
     return isScored(entry, meta) ? formatScore(entry.score) : "–";
   }
 
+  /** The reason a rule gives: "rule: <pattern>" (null without a rule). */
+  function ruleReason(entry) {
+    const rule = ruleOf(entry);
+    return rule ? `rule: ${rule.pattern}` : null;
+  }
+
   /** The badge's aria-label. */
   function badgeLabel(entry, meta, gaveUp) {
-    if (!isScored(entry, meta)) return "papersieve: not ranked yet";
+    const rule = ruleReason(entry) ? `, ${ruleReason(entry)}` : "";
+    if (!isScored(entry, meta)) return `papersieve: not ranked yet${rule}`;
     const note = isProvisional(entry, meta) ? `, ${provisionalNote(gaveUp)}` : "";
-    return `papersieve score ${badgeText(entry, meta)} of 100${note}`;
+    return `papersieve score ${badgeText(entry, meta)} of 100${note}${rule}`;
   }
 
   /** The badge's class attribute for a mark (verdict), lighter when the score is provisional. */
@@ -36,8 +43,14 @@
     return `papersieve-badge papersieve-badge-${verdict}${provisional ? " papersieve-badge-provisional" : ""}`;
   }
 
-  /** The tooltip's lines (one text node; CSS keeps the line breaks). */
+  /** The tooltip's lines (one text node; CSS keeps the line breaks); a rule's reason comes first. */
   function reasonsText(entry, meta, gaveUp) {
+    const rule = ruleReason(entry);
+    const scoreLines = scoreReasons(entry, meta, gaveUp);
+    return rule ? `${rule}\n${scoreLines}` : scoreLines;
+  }
+
+  function scoreReasons(entry, meta, gaveUp) {
     if (!isScored(entry, meta)) {
       const needed = meta && meta.needed > 0 ? meta.needed : 0;
       return needed > 0
@@ -107,6 +120,7 @@
     badgeText,
     badgeLabel,
     badgeClass,
+    ruleReason,
     reasonsText,
     summaryText,
     toggleText,
