@@ -19,6 +19,7 @@ import { cleanPaper, cleanPapers, cleanScoreEntry, cleanLabels } from "./papers.
 import { queueRating, flushOutbox, outboxSize, entryKey } from "./feedback-outbox.js";
 import { onboardingIntents, openOnboardingOnInstall } from "./onboarding.js";
 import { dashboardIntents } from "./dashboard.js";
+import { ruleIntents } from "./rules.js";
 
 const ext = globalThis.browser ?? globalThis.chrome;
 
@@ -242,6 +243,7 @@ const EXTENSION_PAGE_INTENTS = {
   checkToken,
   ...onboardingIntents({ updateSettings }),
   ...dashboardIntents({ updateSettings }),
+  ...ruleIntents,
 };
 
 const fromExtensionPage = (sender) =>

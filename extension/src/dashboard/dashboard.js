@@ -8,6 +8,7 @@ import { chartSvg } from "./svg.js";
 import { paperRow, ratedDetail, suggestionDetail } from "./rows.js";
 import * as view from "./view.js";
 import { wireManagement } from "./manage.js";
+import { wireRules } from "./rules.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -195,7 +196,7 @@ async function selectProfile(name) {
   emptyChart("curve-chart", "Loading…");
   showProfiles();
   say("status", "muted", "");
-  await Promise.all([loadOverview(), loadRated()]);
+  await Promise.all([loadOverview(), loadRated(), loadRules()]);
 }
 
 async function loadProfiles(show) {
@@ -234,7 +235,8 @@ $("rated-next").addEventListener("click", () => {
   state.offset = view.nextOffset(state.offset, 1);
   loadRated();
 });
-wireManagement({ state, say, loadProfiles, reload: () => Promise.all([loadOverview(), loadRated()]) });
+const loadRules = wireRules({ state, say });
+wireManagement({ state, say, loadProfiles, reload: () => Promise.all([loadOverview(), loadRated(), loadRules()]) });
 // Ratings made on digest pages meanwhile (the worker bumps ratingsVersion) refresh the counts.
 ext.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && "ratingsVersion" in changes) refreshSoon();
