@@ -86,12 +86,35 @@ test("settings stored without a version (papersieve 0.1.0) migrate to the curren
     pausedSites: { "arxiv.org": true },
   };
   const migrated = migrateSettings(v0);
-  assert.deepEqual(migrated, { ...v0, version: SETTINGS_VERSION });
+  assert.deepEqual(migrated, { ...v0, sortedSites: {}, version: SETTINGS_VERSION });
   assert.deepEqual(Object.keys(migrated).sort(), Object.keys(DEFAULT_SETTINGS).sort());
   assert.deepEqual(migrateSettings(migrated), migrated); // current settings pass unchanged
   assert.deepEqual(migrateSettings(structuredClone(v0)), migrated); // deterministic
-  assert.equal(SETTINGS_VERSION, 1);
+  assert.equal(SETTINGS_VERSION, 2);
   assert.equal(DEFAULT_SETTINGS.version, SETTINGS_VERSION);
+});
+
+test("version-1 settings migrate to version 2: sortedSites added (no site sorted), the rest kept", () => {
+  const v1 = {
+    version: 1,
+    serverUrl: "http://127.0.0.1:8417",
+    token: "t0k",
+    profile: "p",
+    highlightAbove: 0.2,
+    dimBelow: 0.05,
+    mode: "dim",
+    pausedSites: { "huggingface.co": true },
+  };
+  const migrated = migrateSettings(v1);
+  assert.deepEqual(migrated, { ...v1, version: 2, sortedSites: {} });
+  // A version-1 object that somehow holds sortedSites starts unsorted too (the step sets it).
+  assert.deepEqual(migrateSettings({ ...v1, sortedSites: { "arxiv.org": true } }).sortedSites, {});
+  // Version 2 keeps the reader's choice; damaged entries are dropped as for pausedSites.
+  const v2 = migrateSettings({ ...v1, version: 2, sortedSites: { "arxiv.org": true, "x.org": "yes" } });
+  assert.deepEqual(v2.sortedSites, { "arxiv.org": true });
+  const { settings } = applySettingsUpdate(v2, { sortedSites: { "huggingface.co": true, bad: 1 } });
+  assert.deepEqual(settings.sortedSites, { "huggingface.co": true });
+  assert.deepEqual(settings.pausedSites, { "huggingface.co": true });
 });
 
 test("missing, partial or damaged stored settings migrate field by field over the defaults", () => {

@@ -132,6 +132,7 @@ async function getPageSettings({ host }) {
   return {
     ok: true,
     paused: settings.pausedSites[siteKeyForHost(host)] === true,
+    sorted: settings.sortedSites[siteKeyForHost(host)] === true,
     highlightAbove: settings.highlightAbove,
     dimBelow: settings.dimBelow,
     mode: settings.mode,
@@ -207,6 +208,15 @@ async function setSitePaused({ host, paused }) {
   return updateSettings({ pausedSites });
 }
 
+async function setSiteSorted({ host, sorted }) {
+  const settings = await loadSettings();
+  const site = siteKeyForHost(host);
+  const sortedSites = { ...settings.sortedSites };
+  if (sorted) sortedSites[site] = true;
+  else delete sortedSites[site];
+  return updateSettings({ sortedSites });
+}
+
 async function getSettings() {
   return { ok: true, settings: await loadSettings(), sites: SUPPORTED_SITES };
 }
@@ -238,6 +248,7 @@ const EXTENSION_PAGE_INTENTS = {
   createProfile,
   setActiveProfile,
   setSitePaused,
+  setSiteSorted,
   getSettings,
   saveSettings: saveSettingsIntent,
   checkToken,

@@ -1,5 +1,5 @@
 // The options page: server URL (loopback only) and token (checked against the server at once),
-// thresholds, the marking mode, and which sites to mark. Every change goes through the worker,
+// thresholds, the marking mode, which sites to mark and which to sort by score. Every change goes through the worker,
 // which validates it and stores it.
 import { ask, ext } from "../shared/messaging.js";
 import { neededOrigins } from "../shared/permissions.js";
@@ -18,15 +18,20 @@ function fill(settings, sites) {
   $("highlight-above").value = Math.round(settings.highlightAbove * 1000) / 10;
   $("dim-below").value = Math.round(settings.dimBelow * 1000) / 10;
   for (const radio of document.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === settings.mode;
-  const fieldset = $("sites");
+  siteBoxes($("sites"), "site", sites, (host) => settings.pausedSites[host] !== true);
+  siteBoxes($("sorted-sites"), "sorted-site", sites, (host) => settings.sortedSites[host] === true);
+}
+
+/** One checkbox per supported site in `fieldset`, named `name`, ticked where `checked(host)`. */
+function siteBoxes(fieldset, name, sites, checked) {
   fieldset.querySelectorAll("label").forEach((label) => label.remove());
   for (const site of sites) {
     const label = document.createElement("label");
     const box = document.createElement("input");
     box.type = "checkbox";
-    box.name = "site";
+    box.name = name;
     box.value = site.host;
-    box.checked = settings.pausedSites[site.host] !== true;
+    box.checked = checked(site.host);
     label.append(box, ` ${site.label}`);
     fieldset.append(label);
   }
@@ -57,12 +62,15 @@ async function saveDisplay(event) {
   const mode = document.querySelector('input[name="mode"]:checked');
   const pausedSites = {};
   for (const box of document.querySelectorAll('input[name="site"]')) if (!box.checked) pausedSites[box.value] = true;
+  const sortedSites = {};
+  for (const box of document.querySelectorAll('input[name="sorted-site"]')) if (box.checked) sortedSites[box.value] = true;
   const reply = await ask("saveSettings", {
     update: {
       highlightAbove: Number($("highlight-above").value) / 100,
       dimBelow: Number($("dim-below").value) / 100,
       mode: mode ? mode.value : "dim",
       pausedSites,
+      sortedSites,
     },
   });
   say("display-result", reply.ok, reply.ok ? "Saved: open digest pages update at once." : reply.error.message);

@@ -1,6 +1,7 @@
 // The toolbar popup: server connection (and what to do when it is down), active profile
-// (switch or create), label counts, this page's counts, and the pause switch for this site.
+// (switch or create), label counts, this page's counts, and the pause and sort switches for this site.
 import { ask, ext } from "../shared/messaging.js";
+import { siteKeyForHost } from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -66,12 +67,19 @@ async function showPage() {
   }
   const text = $("page-counts");
   const pauseRow = $("pause-row");
+  const sortRow = $("sort-row");
   if (!counts || !counts.ok) {
     text.textContent = "Not a supported digest page (Hugging Face papers, arXiv listings or search).";
     pauseRow.hidden = true;
+    sortRow.hidden = true;
     return;
   }
   pauseRow.hidden = false;
+  const stored = await ask("getSettings");
+  sortRow.hidden = !stored.ok;
+  if (stored.ok) $("site-sorted").checked = stored.settings.sortedSites[siteKeyForHost(counts.host)] === true;
+  $("site-sorted-label").textContent = `Sort papers by score on ${counts.host}`;
+  $("site-sorted").dataset.host = counts.host;
   $("site-enabled").checked = counts.active;
   $("site-enabled-label").textContent = `Mark papers on ${counts.host}`;
   if (!counts.active) text.textContent = `Paused on ${counts.host}.`;
@@ -115,6 +123,10 @@ $("create-form").addEventListener("submit", async (event) => {
 $("site-enabled").addEventListener("change", async (event) => {
   await ask("setSitePaused", { host: event.target.dataset.host, paused: !event.target.checked });
   setTimeout(showPage, 300);
+});
+
+$("site-sorted").addEventListener("change", async (event) => {
+  await ask("setSiteSorted", { host: event.target.dataset.host, sorted: event.target.checked });
 });
 
 $("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());

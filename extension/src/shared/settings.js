@@ -10,7 +10,7 @@ export const SUPPORTED_SITES = Object.freeze([
 export const MODES = Object.freeze(["highlight", "dim", "hide"]);
 
 /** The settings' schema version: stored with them, raised with each change of their shape. */
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 export const DEFAULT_SETTINGS = Object.freeze({
   version: SETTINGS_VERSION,
@@ -21,6 +21,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   dimBelow: 0.025, // half the base rate's odds: papers less than half as likely as a typical one
   mode: "dim",
   pausedSites: Object.freeze({}),
+  sortedSites: Object.freeze({}), // sites whose digest pages are sorted by score (version 2)
 });
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost"]);
@@ -77,14 +78,19 @@ export function applySettingsUpdate(current, update) {
     if (!MODES.includes(update.mode)) return { error: `Mode must be one of: ${MODES.join(", ")}.` };
     next.mode = update.mode;
   }
-  if ("pausedSites" in update) {
-    const paused = {};
-    for (const [host, value] of Object.entries(update.pausedSites || {})) {
-      if (typeof host === "string" && host.length <= 253 && value === true) paused[host] = true;
-    }
-    next.pausedSites = paused;
+  for (const key of ["pausedSites", "sortedSites"]) {
+    if (key in update) next[key] = siteSet(update[key]);
   }
   return { settings: next };
+}
+
+/** A per-site switch ({host: true}) with anything else dropped. */
+function siteSet(value) {
+  const chosen = {};
+  for (const [host, on] of Object.entries(value || {})) {
+    if (typeof host === "string" && host.length <= 253 && on === true) chosen[host] = true;
+  }
+  return chosen;
 }
 
 /** The site key a page's host falls under ("www.arxiv.org" → "arxiv.org"). */
@@ -98,6 +104,8 @@ export function siteKeyForHost(host) {
 // Version 0 is any object stored without a version (papersieve 0.1.0): it has version 1's fields.
 const MIGRATIONS = Object.freeze({
   0: (stored) => ({ ...stored, version: 1 }),
+  // Version 2 adds sortedSites (sort a site's pages by score): no site sorted, as before.
+  1: (stored) => ({ ...stored, sortedSites: {}, version: 2 }),
 });
 
 const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -110,6 +118,7 @@ const FIELD_GROUPS = Object.freeze([
   { highlightAbove: "number", dimBelow: "number" },
   { mode: "string" },
   { pausedSites: "object" },
+  { sortedSites: "object" },
 ]);
 
 const hasType = (value, type) => (type === "object" ? isPlainObject(value) : typeof value === type);
