@@ -8,10 +8,13 @@
 // else "").
 //   Card: element = the <dd> (decorate it: put badge/buttons as its first child);
 //         elements = [dt, dd] (hide or dim both).
+//   Reorder: cardNodes(dd) = [dt, dd] (they move together); sectionOf(dd) = its `dl` (one per
+//   section: new submissions / cross-lists / replacements), so cards stay in their section.
 //
 // "arxiv-search": /search/?query=… and /search/advanced?…. Each paper is an `li.arxiv-result`;
 // id = first `p.list-title > a`; title = `p.title`; abstract = `span.abstract-full` minus its
-// "△ Less" toggle. Card: element = the <li>; elements = [li].
+// "△ Less" toggle. Card: element = the <li>; elements = [li]. Reorder: cardNodes(li) = [li],
+// sectionOf(li) = its list.
 //
 // Titles keep raw TeX: when MathJax has already typeset them, the TeX is read back from its
 // `script[type^="math/tex"]` (MathJax 2) and the rendered copies are dropped; MathJax 3 output
@@ -67,8 +70,23 @@
     return node && node.tagName === "DD" ? node : null;
   };
 
+  const previousDt = (dd) => {
+    let node = dd.previousElementSibling;
+    while (node && node.tagName !== "DT" && node.tagName !== "DD") node = node.previousElementSibling;
+    return node && node.tagName === "DT" ? node : null;
+  };
+
   const listAdapter = {
     name: "arxiv-list",
+    /** The nodes that form the card whose element is `dd`, in page order (they move together). */
+    cardNodes(dd) {
+      const dt = previousDt(dd);
+      return dt ? [dt, dd] : [dd];
+    },
+    /** The section the card belongs to (its dl): cards are sorted only within their section. */
+    sectionOf(dd) {
+      return dd.parentNode;
+    },
     matches(url) {
       return LIST_URL.test(String(url));
     },
@@ -111,6 +129,8 @@
 
   const searchAdapter = {
     name: "arxiv-search",
+    cardNodes: (li) => [li],
+    sectionOf: (li) => li.parentNode,
     matches(url) {
       return SEARCH_URL.test(String(url));
     },

@@ -8,7 +8,8 @@
 //
 // Card shape: {id, title, abstract, url, element, elements}: `element` is the `article` (decorate
 // it and hide it); `elements` is [article]. Text inside `[data-papersieve]` nodes (the
-// extension's own badges) is ignored when reading titles.
+// extension's own badges) is ignored when reading titles. Reorder: cardNodes(article) = [article],
+// sectionOf(article) = the grid holding it (cards are sorted within their container).
 (() => {
   const PAGE_URL =
     /^https:\/\/huggingface\.co\/papers(?:\/(?:date\/\d{4}-\d{2}-\d{2}|week\/\d{4}-W\d{1,2}|month\/\d{4}-\d{2}|trending))?\/?(?:[?#].*)?$/;
@@ -74,6 +75,8 @@
 
   const adapter = {
     name: "huggingface-papers",
+    cardNodes: (article) => [article],
+    sectionOf: (article) => article.parentNode,
     matches(url) {
       return PAGE_URL.test(String(url));
     },

@@ -1,7 +1,8 @@
 // papersieve's content script, entry point (loaded last, after the site adapters and the other
 // src/content/ modules, which all hang off globalThis.papersieve). Wires the modules together,
 // reads the reader's display settings from the worker, starts or stops marking the page (paused
-// sites), and listens for settings and rating changes, the popup's count request and tab wake-ups.
+// sites) and sorting it (sorted sites), and listens for settings and rating changes, the popup's
+// count request and tab wake-ups.
 (() => {
   "use strict";
   const ns = globalThis.papersieve;
@@ -12,16 +13,25 @@
   let voting = null;
   const watch = ns.createWatch({ onForeign: () => scoring.schedulePass() });
   const cards = ns.createCards();
+  const reorder = ns.createReorder({
+    cards,
+    adapter: () => scoring.adapter,
+    meta: () => scoring.meta,
+    gaveUp: () => scoring.gaveUp,
+    timed: watch.timed,
+    onChange: () => watch.timed("reorder", () => summary.render()),
+  });
   const summary = ns.createSummary({
     meta: () => scoring.meta,
     counts: cards.counts,
     onToggle: () => watch.timed("reveal", renderAll),
+    controls: [reorder.control],
   });
   const bars = ns.createBars({
     look: () => ({ meta: scoring.meta, display, gaveUp: scoring.gaveUp, revealHidden: summary.revealHidden }),
     onVote: (record, rating) => voting.vote(record, rating),
   });
-  scoring = ns.createScoring({ cards, bars, summary, timed: watch.timed });
+  scoring = ns.createScoring({ cards, bars, summary, timed: watch.timed, onScored: reorder.afterScores });
   voting = ns.createVoting({ scoring, bars, summary, timed: watch.timed });
 
   function renderAll() {
@@ -39,6 +49,7 @@
   function stop() {
     watch.stop();
     scoring.stop();
+    reorder.reset();
     cards.clear(bars.unmark);
     summary.remove(true);
   }
@@ -53,6 +64,7 @@
     }
     const previous = display;
     display = { highlightAbove: reply.highlightAbove, dimBelow: reply.dimBelow, mode: reply.mode };
+    reorder.setWanted(reply.sorted === true);
     if (reply.paused) {
       stop();
       return;

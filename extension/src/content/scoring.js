@@ -23,8 +23,12 @@
     return matching || null;
   }
 
-  /** `timed(label, work)` runs DOM work with the page watch paused (papersieve.createWatch). */
-  ns.createScoring = function createScoring({ cards, bars, summary, timed }) {
+  /**
+   * `timed(label, work)` runs DOM work with the page watch paused (papersieve.createWatch);
+   * `onScored()` runs after each reply is shown, and when the last vote on its way is in, but
+   * never while a vote is on its way (papersieve.createReorder sorts then).
+   */
+  ns.createScoring = function createScoring({ cards, bars, summary, timed, onScored = () => {} }) {
     const { retry, worker, decide, text } = ns;
     const state = {
       active: false,
@@ -98,6 +102,7 @@
         summary.render();
       });
       refineLater(fresh);
+      if (state.votes === 0) onScored();
       return true;
     }
 
@@ -191,7 +196,10 @@
         scheduleAgain();
       },
       beginVote: () => (state.votes += 1),
-      endVote: () => (state.votes -= 1),
+      endVote() {
+        state.votes -= 1;
+        if (state.votes === 0 && state.active) onScored();
+      },
       get active() {
         return state.active;
       },

@@ -7,9 +7,10 @@
 
   /**
    * `meta()` gives the latest score reply's {ready, labels, needed} (null before one), `counts()`
-   * the card counts (papersieve.createCards); `onToggle()` re-marks the page after the toggle.
+   * the card counts (papersieve.createCards); `onToggle()` re-marks the page after the toggle;
+   * `controls` are more parts of the box ({node, render()}, e.g. papersieve.createReorder's).
    */
-  ns.createSummary = function createSummary({ meta, counts, onToggle }) {
+  ns.createSummary = function createSummary({ meta, counts, onToggle, controls = [] }) {
     const { OURS, make, setText } = ns.dom;
     const { text } = ns;
     let box = null;
@@ -34,7 +35,7 @@
         onToggle();
       });
       const noticeLine = make("span", "papersieve-summary-notice");
-      summary.append(name, line, toggle, noticeLine);
+      summary.append(name, line, toggle, ...controls.map((control) => control.node), noticeLine);
       return summary;
     }
 
@@ -44,13 +45,15 @@
       if (!current) return;
       if (!box) box = build();
       if (!box.isConnected) document.body.append(box);
-      const [, line, toggle, noticeLine] = box.children;
+      const [, line, toggle] = box.children;
+      const noticeLine = box.lastElementChild;
       const cardCounts = counts();
       setText(line, text.summaryText(cardCounts, current));
       toggle.hidden = cardCounts.hidden === 0;
       const toggleWords = text.toggleText(revealHidden);
       toggle.textContent = toggleWords.text;
       toggle.setAttribute("aria-label", toggleWords.label);
+      for (const control of controls) control.render();
       setText(noticeLine, notice);
       noticeLine.hidden = !notice;
     }
