@@ -1,9 +1,10 @@
 """A web page in the reader's own Chromium (papersieve's extension installed) attacks the running
 server: `fetch()` with and without credentials, with a guessed, an empty and even the real token,
 in `no-cors` mode, and `<form method=post>` posts (text/plain and urlencoded) to /feedback and
-/score. Every attempt fails: the server answers 403 where the request reaches it, the page can
-read nothing, no rating is stored. A DNS-rebinding page (its name now points at the server, so
-its requests are same-origin) is refused for its Host."""
+/score, and tries at the pairing code's exchange for the token. Every attempt fails: the server
+answers 403 where the request reaches it, the page can read nothing, no rating is stored, no code
+is used up. A DNS-rebinding page (its name now points at the server, so its requests are
+same-origin) is refused for its Host."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from server.pairing import new_pairing_code
 from training.harness.server_process import ServerProcess, free_port
 
 PLANTED = {"id": "2401.09999", "title": "planted by a web page"}
@@ -182,3 +184,63 @@ def test_a_dns_rebinding_page_is_refused_for_its_host(browser, tmp_path):
     finally:
         page.close()
         papersieve.stop()
+
+
+PAIR_ATTEMPTS = """async ({ target, code }) => {
+  const body = JSON.stringify({ code });
+  const post = (init) => fetch(target + "/api/v1/pair", { method: "POST", body, ...init });
+  const attempts = {
+    json: () => post({ headers: { "Content-Type": "application/json" } }),
+    text_plain: () => post({ headers: { "Content-Type": "text/plain" } }),
+    no_cors: () => post({ mode: "no-cors" }),
+  };
+  const results = {};
+  for (const [name, attempt] of Object.entries(attempts)) {
+    try {
+      const response = await attempt();
+      results[name] = { type: response.type, status: response.status, body: await response.text() };
+    } catch (error) {
+      results[name] = { error: error.name };
+    }
+  }
+  return results;
+}"""
+
+
+def test_a_page_on_another_origin_can_not_use_a_pairing_code(browser, tmp_path):
+    """Even knowing the printed code, a web page neither gets the token nor uses the code up."""
+    server = ServerProcess(tmp_path / "papersieve-data").start()
+    try:
+        code = new_pairing_code(server.data_dir).code
+        with web_server(free_port(), "<!doctype html><title>a page on the web</title>") as origin:
+            page = browser.context.new_page()
+            seen: list[int] = []
+            page.on("response", lambda r: r.url.startswith(server.url) and seen.append(r.status))
+            try:
+                page.goto(origin + "/")
+                results = page.evaluate(PAIR_ATTEMPTS, {"target": server.url, "code": code})
+                page.evaluate(
+                    """([target, code]) => {
+                      const form = document.createElement("form");
+                      form.method = "post"; form.enctype = "text/plain";
+                      form.action = target + "/api/v1/pair";
+                      const input = document.createElement("input");
+                      input.name = '{"code": "' + code + '", "x": "'; input.value = '"}';
+                      form.append(input); document.body.append(form);
+                    }""",
+                    [server.url, code],
+                )
+                with page.expect_response(lambda r: r.url.startswith(server.url)) as answer:
+                    page.evaluate("() => document.forms[0].submit()")
+                assert answer.value.status == 403
+            finally:
+                page.close()
+        for name, result in results.items():
+            assert result in ({"error": "TypeError"}, {"type": "opaque", "status": 0, "body": ""}), name
+            assert server.token not in json.dumps(result)
+        assert seen and all(status == 403 for status in seen), seen
+        # The code was not used up: the extension (no Origin here, as from the worker) still pairs.
+        status, reply = server.request("POST", "/pair", {"code": code})
+        assert status == 200 and reply["token"] == server.token
+    finally:
+        server.stop()
