@@ -38,6 +38,9 @@
     return order;
   }
 
+  /** A sort comparator: node a before node b in the page. */
+  const pageOrder = (a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
+
   /** Whether the cards (page order) are already in sortedOrder. */
   const isSorted = (items) => sortedOrder(items).every((index, place) => index === place);
 
@@ -79,8 +82,7 @@
           result.push({ element: view.element, nodes, section: current.sectionOf(view.element), score });
         }
       }
-      const position = (a, b) => (a.nodes[0].compareDocumentPosition(b.nodes[0]) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
-      return result.sort(position);
+      return result.sort((a, b) => pageOrder(a.nodes[0], b.nodes[0]));
     }
 
     /** Keep the page where the reader had it while cards move. */
@@ -90,7 +92,8 @@
       if (window.scrollX !== scrollX || window.scrollY !== scrollY) window.scrollTo(scrollX, scrollY);
     }
 
-    function sortNow() {
+    /** Give every card on the page a slot (the first time) and fill each section's slots by score. */
+    function placeBySlots() {
       const found = pageCards();
       const known = new Map(groups.map((group) => [group.element, group]));
       const placed = found.map((card) => {
@@ -102,17 +105,19 @@
         }
         return group;
       });
-      // Places in page order are the slots in page order; cards are read in the same order.
-      const bySlot = placed
-        .map((group, index) => ({ group, card: found[index] }))
-        .sort((a, b) => (a.group.slot.compareDocumentPosition(b.group.slot) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-      const order = sortedOrder(bySlot.map(({ card }) => card));
       const kept = new Set(placed);
       for (const group of groups) if (!kept.has(group)) group.slot.remove(); // its card left the page
-      timed("reorder", () =>
-        keepScroll(() => order.forEach((index, place) => bySlot[place].group.slot.after(...bySlot[index].group.nodes))),
-      );
+      // The places, in page order, are the slots in page order (a card sorted before sits elsewhere).
+      const bySlot = placed
+        .map((group, index) => ({ group, card: found[index] }))
+        .sort((a, b) => pageOrder(a.group.slot, b.group.slot));
+      const order = sortedOrder(bySlot.map(({ card }) => card));
+      order.forEach((index, place) => bySlot[place].group.slot.after(...bySlot[index].group.nodes));
       groups = placed;
+    }
+
+    function sortNow() {
+      timed("reorder", () => keepScroll(placeBySlots));
       sorted = true;
       stale = false;
     }
@@ -150,7 +155,8 @@
     function afterScores() {
       if (!canSort()) return;
       if (sorted) {
-        const nowStale = !isSorted(pageCards()) || pageCards().length !== groups.length;
+        const onPage = pageCards();
+        const nowStale = onPage.length !== groups.length || !isSorted(onPage);
         if (nowStale !== stale) {
           stale = nowStale;
           onChange();
