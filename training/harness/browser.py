@@ -33,6 +33,21 @@ CHROMIUM_ARGS = [
 NOT_LOOPBACK = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost)[:/])")
 
 
+def stored_settings(server: ServerProcess, profile: str, **settings: Any) -> dict[str, Any]:
+    """The extension's stored settings for a test: `server` and `profile`, wide thresholds (0.7 /
+    0.3, so that a test sees every mark), dim mode, no site paused; `settings` override them."""
+    return {
+        "serverUrl": server.url,
+        "token": server.token,
+        "profile": profile,
+        "highlightAbove": 0.7,
+        "dimBelow": 0.3,
+        "mode": "dim",
+        "pausedSites": {},
+        **settings,
+    }
+
+
 class MissingTool(RuntimeError):
     """Chromium or Node is not installed: tests skip locally and fail under CI=true."""
 
@@ -104,16 +119,7 @@ class ExtensionBrowser:
         for page in self.context.pages:
             if page.url == self.extension_url("src/onboarding/onboarding.html"):
                 page.close()
-        stored = {
-            "serverUrl": server.url,
-            "token": server.token,
-            "profile": profile,
-            "highlightAbove": 0.7,
-            "dimBelow": 0.3,
-            "mode": "dim",
-            "pausedSites": {},
-            **settings,
-        }
+        stored = stored_settings(server, profile, **settings)
         self.storage(
             """async (settings) => {
                 await chrome.storage.session.clear();

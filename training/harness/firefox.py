@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from training.harness.browser import EXTENSION_SOURCE, MissingTool
+from training.harness.browser import EXTENSION_SOURCE, MissingTool, stored_settings
 from training.harness.server_process import ServerProcess
 
 FIREFOX = Path("/usr/bin/firefox-esr")
@@ -136,16 +136,7 @@ class FirefoxBrowser:
 
     def reset(self, server: ServerProcess, profile: str, **settings: Any) -> None:
         """Forget everything the extension stored, then point it at `server` and `profile`."""
-        stored = {
-            "serverUrl": server.url,
-            "token": server.token,
-            "profile": profile,
-            "highlightAbove": 0.7,
-            "dimBelow": 0.3,
-            "mode": "dim",
-            "pausedSites": {},
-            **settings,
-        }
+        stored = stored_settings(server, profile, **settings)
         self.storage(
             """async (settings) => {
                 await browser.storage.session.clear();
