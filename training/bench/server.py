@@ -58,8 +58,9 @@ def paper_vectors(page: list[dict]) -> dict[str, np.ndarray]:
     items = pd.read_csv(shared_data_dir() / "citeulike-t" / "items.csv.gz", keep_default_na=False)
     texts = pd.DataFrame({"title": "", "abstract": items["text"]})
     citeulike_vectors = dataset_embeddings("citeulike-t", texts)
-    page_frame = pd.DataFrame({"title": [p["title"] for p in page],
-                               "abstract": [p["abstract"] for p in page]})
+    page_frame = pd.DataFrame(
+        {"title": [p["title"] for p in page], "abstract": [p["abstract"] for p in page]}
+    )
     vectors = {f"citeulike:{i}": v for i, v in zip(items["id"], citeulike_vectors, strict=True)}
     page_vectors = dataset_embeddings("hf-trending", page_frame)
     vectors.update({p["id"]: v for p, v in zip(page, page_vectors, strict=True)})
@@ -73,7 +74,7 @@ def store_with_vectors(data_dir: Path, papers: list[dict], vectors: dict[str, np
     with Store.open(data_dir) as store:
         stored = [check_paper(p) for p in papers]
         for start in range(0, len(stored), 5_000):
-            store.record_seen("default", stored[start:start + 5_000])
+            store.record_seen("default", stored[start : start + 5_000])
         store.save_embeddings(key, [(paper, vectors[paper.id]) for paper in stored])
 
 
@@ -208,8 +209,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
 
-    corpus = pd.DataFrame([{"title": p["title"], "abstract": p["abstract"], "embedding": vectors[p["id"]]}
-                           for p in filler + page])
+    corpus = pd.DataFrame(
+        [
+            {"title": p["title"], "abstract": p["abstract"], "embedding": vectors[p["id"]]}
+            for p in filler + page
+        ]
+    )
     start = time.perf_counter()
     prepared = prepare_corpus(corpus)
     rows.append(
@@ -233,16 +238,24 @@ def main(argv: list[str] | None = None) -> int:
     fitted = make_classifier(corpus=prepared).fit(X, y)
     stored_batch = corpus.iloc[:SCORED_PAPERS]
     score_ms(fitted, [stored_batch])  # warm-up
-    rows.append((f"model scores {SCORED_PAPERS} stored papers, with reasons (median of 5)",
-                 f"{score_ms(fitted, [stored_batch] * 5):.1f} ms"))
+    rows.append(
+        (
+            f"model scores {SCORED_PAPERS} stored papers, with reasons (median of 5)",
+            f"{score_ms(fitted, [stored_batch] * 5):.1f} ms",
+        )
+    )
     stored_ids = set(filler_ids.tolist()) | in_library
     unseen_ids = [int(i) for i in rng.permutation(items.index) if int(i) not in stored_ids]
     unseen_ids = unseen_ids[: 5 * SCORED_PAPERS]
     unseen = pd.DataFrame([as_paper(i, items.at[i, "text"]) for i in unseen_ids])
     unseen = unseen.assign(embedding=[vectors[i] for i in unseen["id"]])[["title", "abstract", "embedding"]]
     batches = [unseen.iloc[k * SCORED_PAPERS : (k + 1) * SCORED_PAPERS] for k in range(5)]
-    rows.append((f"model scores {SCORED_PAPERS} papers never seen before, with reasons (median of 5)",
-                 f"{score_ms(fitted, batches):.1f} ms"))
+    rows.append(
+        (
+            f"model scores {SCORED_PAPERS} papers never seen before, with reasons (median of 5)",
+            f"{score_ms(fitted, batches):.1f} ms",
+        )
+    )
 
     machine = (
         f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
