@@ -196,6 +196,13 @@ def test_hugging_face_sorts_in_its_grid_after_a_vote_only_when_asked(browser, se
     )
     page.wait_for_function(SAME_AS_REMEMBERED_JS, arg="article")
 
+    # Turning the site's switch off puts a sorted page back at once, node for node.
+    control(page, "sort by score").click()
+    control(page, "original order").wait_for()
+    browser.update_settings(sortedSites={})
+    page.wait_for_function(SAME_AS_REMEMBERED_JS, arg="article")
+    control(page, "sort by score").wait_for()
+
 
 def test_arxiv_highlight_is_one_mark_and_the_hf_tooltip_leaves_the_next_card_readable(
     browser, server, profile
