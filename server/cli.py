@@ -274,7 +274,7 @@ def command_export(args: argparse.Namespace) -> int:
         profile = check_profile_name(args.profile)
         store.profile(profile)
         ratings = store.ratings(profile)
-        text = export_ratings(profile, ratings, fmt)
+        text = export_ratings(profile, ratings, fmt, store.rules(profile))
     if args.output and args.output != "-":
         output = Path(args.output)
         tmp = output.with_name(output.name + ".tmp")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from server.command_error import CommandError
 from server.label_formats import FORMAT_BY_SUFFIX, ImportResult, UnknownFormat, read_import
+from server.rules import MAX_RULES
 from server.store import Store
 from server.validation import check_profile_name
 
@@ -76,9 +77,14 @@ def run_import(
         print(f"dry run: nothing written to profile {profile!r}")
         return 0
     with open_store() as store:
+        rules = store.add_rules(profile, [rule.key() for rule in result.rules], MAX_RULES, skip_existing=True)
         count = store.import_ratings(profile, result.rated)
         labels = store.label_counts(profile)
     print(f"imported {plural(count, 'rating')} into {profile!r} (now 👍 {labels.up}, 👎 {labels.down})")
+    if result.rules:
+        print(
+            f"{plural(len(rules), 'rule')} added ({len(result.rules) - len(rules)} the profile had already)"
+        )
     if result.without_abstract:
         print(
             f"{plural(result.without_abstract, 'paper')} without an abstract: each gains it when a digest "

@@ -261,3 +261,20 @@ def test_an_import_with_a_bad_rule_imports_nothing(api):
     assert response.status_code == 400 and "rule 1" in response.json["error"]
     assert api.get("/profiles/default/ratings").json["total"] == 0
     assert api.get("/profiles/default/rules").json["rules"] == []
+
+
+def test_the_cli_exports_and_imports_the_rules_too(tmp_path, capsys):
+    from server.cli import main
+
+    data = ["--data-dir", str(tmp_path / "d")]
+    assert main(["profiles", "create", "copy", *data]) == 0
+    with Store.open(tmp_path / "d") as store:
+        store.set_rating("default", Paper(**DIFFUSION), 1)
+        store.add_rules("default", [("hide", "text", "diffusion", "any")], MAX_RULES)
+    out = tmp_path / "default.json"
+    assert main(["export", "--profile", "default", "--output", str(out), *data]) == 0
+    capsys.readouterr()
+    assert main(["import", str(out), "--profile", "copy", *data]) == 0
+    assert "1 rule added (0 the profile had already)" in capsys.readouterr().out
+    with Store.open(tmp_path / "d") as store:
+        assert [(r.action, r.pattern) for r in store.rules("copy")] == [("hide", "diffusion")]
