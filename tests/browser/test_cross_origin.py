@@ -226,13 +226,16 @@ def test_a_page_on_another_origin_can_not_use_a_pairing_code(browser, tmp_path):
                       form.action = target + "/api/v1/pair";
                       const input = document.createElement("input");
                       input.name = '{"code": "' + code + '", "x": "'; input.value = '"}';
-                      form.append(input); document.body.append(form);
+                      const frame = document.createElement("iframe");
+                      frame.name = "pair"; form.target = "pair";
+                      form.append(input); document.body.append(frame, form);
                     }""",
                     [server.url, code],
                 )
                 with page.expect_response(lambda r: r.url.startswith(server.url)) as answer:
-                    page.evaluate("() => document.forms[0].submit()")
+                    page.evaluate("() => document.forms[0].submit()")  # into its iframe, as above
                 assert answer.value.status == 403
+                assert page.evaluate(READ_IFRAME, "pair") == "SecurityError"
             finally:
                 page.close()
         for name, result in results.items():
