@@ -106,3 +106,48 @@ def test_rules_override_the_score_and_the_card_says_so(browser, server, profile)
     page.bring_to_front()
     wait_for_mark(page, lowest.id, "plain")
     assert "rule:" not in reasons_text(page, lowest.id)
+
+
+def rate_for_a_model(server, profile: str, pool) -> None:
+    """Six 👍 on language papers and six 👎 on image papers: enough for the profile's model."""
+    liked = [p for p in pool if "language" in p.abstract.lower()][:6]
+    disliked = [p for p in pool if "image" in p.abstract.lower() and p not in liked][:6]
+    for paper, rating in [*((p, 1) for p in liked), *((p, -1) for p in disliked)]:
+        status, _ = server.request(
+            "POST", "/feedback", {"profile": profile, "paper": paper_json(paper), "rating": rating}
+        )
+        assert status == 200
+
+
+def test_an_author_rule_highlights_exactly_that_authors_cards(browser, server, profile):
+    pool = s.expertise_papers(300)
+    shown = list(pool[:20])
+    rate_for_a_model(server, profile, pool[20:])
+    counts: dict[str, int] = {}
+    for paper in shown:
+        for name in set(paper.authors):
+            counts[name] = counts.get(name, 0) + 1
+
+    def matches(name: str, paper) -> bool:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        return any(pattern.search(author) for author in paper.authors)
+
+    # A name on one card only, that no other card's author list contains as a whole phrase.
+    name = next(n for n, c in sorted(counts.items()) if c == 1 and sum(matches(n, p) for p in shown) == 1)
+    (by_author,) = [p for p in shown if name in p.authors]
+    assert name not in by_author.title and name not in by_author.abstract  # only its authors say it
+    status, reply = server.request(
+        "POST",
+        f"/profiles/{profile}/rules",
+        {"action": "highlight", "kind": "text", "pattern": name, "field": "authors"},
+    )
+    assert status == 201, reply
+    # Nothing is highlighted by its score alone: only the author rule can do it.
+    browser.update_settings(highlightAbove=1.0, dimBelow=0.0, mode="hide")
+    page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
+    ps.wait_for_scores(page, len(shown))
+    wait_for_mark(page, by_author.id, "high")
+    marks = {card["id"]: card["mark"] for card in ps.cards(page)}
+    assert marks == {p.id: "high" if p is by_author else "plain" for p in shown}
+    assert reasons_text(page, by_author.id).splitlines()[0] == f"rule: {name}"
+    assert all("rule:" not in reasons_text(page, p.id) for p in shown if p is not by_author)

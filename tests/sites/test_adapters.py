@@ -21,7 +21,7 @@ ADAPTER_FILES = [
 EXTRACT_JS = """(name) => {
   const adapter = globalThis.papersieveAdapters.find((a) => a.name === name);
   return adapter.extract(document).map((card) => ({
-    id: card.id, title: card.title, abstract: card.abstract, url: card.url,
+    id: card.id, title: card.title, abstract: card.abstract, authors: card.authors, url: card.url,
     element: card.element.tagName, elements: card.elements.map((e) => e.tagName),
     decoratedIsListed: card.elements.includes(card.element),
   }));
@@ -64,10 +64,16 @@ def extract(page, adapter: str) -> list[dict]:
     return page.evaluate(EXTRACT_JS, adapter)
 
 
-def assert_cards_show(cards: list[dict], papers: Sequence[s.SnapshotPaper], *, abstracts: bool) -> None:
+def assert_cards_show(
+    cards: list[dict], papers: Sequence[s.SnapshotPaper], *, abstracts: bool, authors: bool = True
+) -> None:
     assert [c["id"] for c in cards] == [p.id for p in papers]
     assert [c["title"] for c in cards] == [p.title for p in papers]
     assert [c["abstract"] for c in cards] == [p.abstract if abstracts else "" for p in papers]
+    # The snapshots name their papers' (fake) authors, in order, on the card or in the page's JSON;
+    # `authors=False`: cards a script added with only a title, so no author names to read.
+    names = [[" ".join(n.split()) for n in p.authors] if authors else [] for p in papers]
+    assert [c["authors"] for c in cards] == names
 
 
 HF = list(s.hf_trending_papers())
@@ -127,7 +133,7 @@ def test_huggingface_load_more_click_appends_cards(open_page):
     page.click("#load-more")
     cards = extract(page, "huggingface-papers")
     assert_cards_show(cards[:5], HF[:5], abstracts=True)
-    assert_cards_show(cards[5:], HF[5:9], abstracts=False)
+    assert_cards_show(cards[5:], HF[5:9], abstracts=False, authors=False)
 
 
 @pytest.mark.parametrize("update_hydration", [False, True])
@@ -142,7 +148,12 @@ def test_huggingface_client_side_period_swap(open_page, update_hydration):
     assert page.evaluate(
         "(url) => papersieveAdapters.find((a) => a.name === 'huggingface-papers').matches(url)", page.url
     )
-    assert_cards_show(extract(page, "huggingface-papers"), HF[30:36], abstracts=update_hydration)
+    assert_cards_show(
+        extract(page, "huggingface-papers"),
+        HF[30:36],
+        abstracts=update_hydration,
+        authors=update_hydration,
+    )
 
 
 # --- arXiv ---------------------------------------------------------------------------------------

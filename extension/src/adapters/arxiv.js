@@ -5,7 +5,7 @@
 // `dl#articles` (several per page: new / cross-lists / replacements, or one per day). The id comes
 // from `dt a[title="Abstract"]` only (Comments may hold other /abs/ links); the title is
 // `dd .list-title` minus its "Title:" descriptor; the abstract is `dd p.mathjax` (on /new only,
-// else "").
+// else ""); the authors are the names of `dd .list-authors a`.
 //   Card: element = the <dd> (decorate it: put badge/buttons as its first child);
 //         elements = [dt, dd] (hide or dim both).
 //   Reorder: cardNodes(dd) = [dt, dd] (they move together); sectionOf(dd) = its `dl` (one per
@@ -13,8 +13,8 @@
 //
 // "arxiv-search": /search/?query=… and /search/advanced?…. Each paper is an `li.arxiv-result`;
 // id = first `p.list-title > a`; title = `p.title`; abstract = `span.abstract-full` minus its
-// "△ Less" toggle. Card: element = the <li>; elements = [li]. Reorder: cardNodes(li) = [li],
-// sectionOf(li) = its list.
+// "△ Less" toggle; authors = the names of `p.authors a`. Card: element = the <li>;
+// elements = [li]. Reorder: cardNodes(li) = [li], sectionOf(li) = its list.
 //
 // Titles keep raw TeX: when MathJax has already typeset them, the TeX is read back from its
 // `script[type^="math/tex"]` (MathJax 2) and the rendered copies are dropped; MathJax 3 output
@@ -64,6 +64,10 @@
     return normalizeText(clone.textContent);
   };
 
+  /** The author names of the links under `node` (each normalised; empty ones dropped). */
+  const authorNames = (node, selector) =>
+    Array.from(node.querySelectorAll(selector), (link) => rawText(link)).filter((name) => name !== "");
+
   const nextDd = (dt) => {
     let node = dt.nextElementSibling;
     while (node && node.tagName !== "DD" && node.tagName !== "DT") node = node.nextElementSibling;
@@ -110,6 +114,7 @@
             id,
             title: titleNode ? rawText(titleNode, ".descriptor") : "",
             abstract: abstractNode ? rawText(abstractNode) : "",
+            authors: authorNames(dd, ".list-authors a"),
             url: `https://arxiv.org/abs/${id}`,
             element: dd,
             elements: [dt, dd],
@@ -145,6 +150,7 @@
           id,
           title: titleNode ? rawText(titleNode) : "",
           abstract: searchAbstract(result),
+          authors: authorNames(result, "p.authors a"),
           url: `https://arxiv.org/abs/${id}`,
           element: result,
           elements: [result],

@@ -5,9 +5,11 @@
 // card but in the page's hydration JSON (`[data-target="DailyPapers"][data-props]`,
 // `dailyPapers[].paper.{id, title, summary}`), joined on the id. The period tabs swap the cards
 // client-side without refreshing that JSON, so a card whose id is not in it gets abstract "".
+// Authors come from the same JSON (`paper.authors[].name`), else from the card's author avatars
+// (`li[title]`, one per author, inside the card's author link).
 //
-// Card shape: {id, title, abstract, url, element, elements}: `element` is the `article` (decorate
-// it and hide it); `elements` is [article]. Text inside `[data-papersieve]` nodes (the
+// Card shape: {id, title, abstract, authors, url, element, elements}: `element` is the `article`
+// (decorate it and hide it); `elements` is [article]. Text inside `[data-papersieve]` nodes (the
 // extension's own badges) is ignored when reading titles. Reorder: cardNodes(article) = [article],
 // sectionOf(article) = the grid holding it (cards are sorted within their container).
 (() => {
@@ -41,6 +43,18 @@
     return normalizeText(clone.textContent);
   };
 
+  /** The names of a hydrated paper's `authors` ([{name}]), normalised, empty ones dropped. */
+  const hydratedAuthors = (authors) =>
+    (Array.isArray(authors) ? authors : [])
+      .map((author) => normalizeText(author && typeof author.name === "string" ? author.name : ""))
+      .filter((name) => name !== "");
+
+  /** The names on the card's author avatars (`li[title]` inside a link to the paper). */
+  const cardAuthors = (article) =>
+    Array.from(article.querySelectorAll('a[href*="/papers/"] li[title]'), (li) =>
+      normalizeText(li.getAttribute("title")),
+    ).filter((name) => name !== "");
+
   // The last parsed hydration blob, so that repeated extract() calls on DOM mutations do not
   // re-parse an unchanged attribute.
   let cachedProps = null;
@@ -65,6 +79,7 @@
         papers.set(paperIdFromHref(`/papers/${encodeURIComponent(paper.id)}`), {
           title: normalizeText(typeof paper.title === "string" ? paper.title : ""),
           summary: normalizeText(typeof paper.summary === "string" ? paper.summary : ""),
+          authors: hydratedAuthors(paper.authors),
         });
       }
     }
@@ -94,6 +109,7 @@
           id,
           title: visibleText(link) || (known ? known.title : ""),
           abstract: known ? known.summary : "",
+          authors: known && known.authors.length > 0 ? [...known.authors] : cardAuthors(element),
           url: `https://huggingface.co/papers/${encodeURIComponent(id)}`,
           element,
           elements: [element],

@@ -1,12 +1,30 @@
 // Papers arrive from content scripts, i.e. from web pages: keep only well-formed, bounded fields.
 
 const LIMITS = { id: 200, title: 2000, abstract: 20000, url: 2000 };
+// The server's bounds on a paper's `authors` list (server/rules.py check_authors).
+const MAX_AUTHORS = 200;
+const MAX_AUTHOR_CHARS = 200;
 
-/** A clean {id, title, abstract, url} or null when the paper has no usable id. */
+/** Up to 200 non-empty author names of up to 200 characters each (non-strings dropped). */
+export function cleanAuthors(list) {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((name) => typeof name === "string")
+    .map((name) => name.replace(/\s+/g, " ").trim().slice(0, MAX_AUTHOR_CHARS).trim())
+    .filter((name) => name !== "")
+    .slice(0, MAX_AUTHORS);
+}
+
+/**
+ * A clean {id, title, abstract, url} (plus `authors` when the card named any) or null when the
+ * paper has no usable id.
+ */
 export function cleanPaper(raw) {
   if (!raw || typeof raw !== "object") return null;
   const field = (name) => (typeof raw[name] === "string" ? raw[name].slice(0, LIMITS[name]) : "");
   const paper = { id: field("id").trim(), title: field("title"), abstract: field("abstract"), url: field("url") };
+  const authors = cleanAuthors(raw.authors);
+  if (authors.length > 0) paper.authors = authors;
   return paper.id ? paper : null;
 }
 

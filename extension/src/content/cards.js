@@ -32,6 +32,7 @@
         let record = records.get(card.id);
         if (!record) {
           const paper = { id: card.id, title: card.title || "", abstract: card.abstract || "", url: card.url || "" };
+          if (Array.isArray(card.authors) && card.authors.length > 0) paper.authors = card.authors;
           record = { paper, entry: null, asked: false, voting: false, views: [] };
           records.set(card.id, record);
         }
