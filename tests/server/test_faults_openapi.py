@@ -16,6 +16,8 @@ from tests.support.filesystem import read_only
 
 PAPER = {"id": "2401.00001", "title": "graph neural networks"}
 OTHER = {"id": "2401.00002", "title": "protein folding"}
+HIGHLIGHT_RULE = {"action": "highlight", "kind": "text", "pattern": "graphs"}
+HIDE_RULE = {"action": "hide", "kind": "text", "pattern": "protein"}
 # (method, described path, concrete path, request arguments): one call of every operation
 CALLS = [
     ("GET", "/api/v1/health", "/health", {}),
@@ -32,6 +34,9 @@ CALLS = [
     ("POST", "/api/v1/profiles/{profile}/rename", "/profiles/work/rename", {"json": {"name": "job"}}),
     ("GET", "/api/v1/profiles/{profile}/history", "/profiles/default/history", {}),
     ("GET", "/api/v1/profiles/{profile}/suggest", "/profiles/default/suggest", {}),
+    ("GET", "/api/v1/profiles/{profile}/rules", "/profiles/default/rules", {}),
+    ("POST", "/api/v1/profiles/{profile}/rules", "/profiles/default/rules", {"json": HIDE_RULE}),
+    ("DELETE", "/api/v1/profiles/{profile}/rules/{rule_id}", "/profiles/default/rules/1", {}),
     ("GET", "/api/v1/profiles/{profile}/export", "/profiles/default/export", {}),
     (
         "POST",
@@ -47,6 +52,8 @@ WRITES = {
     ("DELETE", "/api/v1/profiles/{profile}"),
     ("POST", "/api/v1/profiles/{profile}/import"),
     ("POST", "/api/v1/profiles/{profile}/rename"),
+    ("POST", "/api/v1/profiles/{profile}/rules"),
+    ("DELETE", "/api/v1/profiles/{profile}/rules/{rule_id}"),
 }
 
 
@@ -62,6 +69,7 @@ def api(data_dir):
     for paper, rating in ((PAPER, 1), (OTHER, -1)):
         assert api.post("/feedback", json={"paper": paper, "rating": rating}).status_code == 200
     assert api.post("/profiles", json={"name": "work"}).status_code == 201
+    assert api.post("/profiles/default/rules", json=HIGHLIGHT_RULE).json["id"] == 1
     yield api
     shutdown_app(app)
 
