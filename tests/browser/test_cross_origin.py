@@ -20,7 +20,25 @@ from training.harness.server_process import ServerProcess, free_port
 PLANTED = {"id": "2401.09999", "title": "planted by a web page"}
 # A text/plain form sends `name=value`: this name, with the value '"}', makes a JSON body.
 FORM_JSON_NAME = json.dumps({"paper": PLANTED, "rating": 1, "padding": ""})[:-2]
-ATTEMPTS = """async ({ target, token, planted }) => {
+# Each attempt's outcome as the page sees it: its type, status and body, or the error it threw.
+RUN_ATTEMPTS = """  const runAttempts = async (attempts) => {
+  const results = {};
+  for (const [name, attempt] of Object.entries(attempts)) {
+    try {
+      const response = await attempt();
+      results[name] = { type: response.type, status: response.status, body: await response.text() };
+    } catch (error) {
+      results[name] = { error: error.name };
+    }
+  }
+  return results;
+};
+"""
+ATTEMPTS = (
+    """async ({ target, token, planted }) => {
+"""
+    + RUN_ATTEMPTS
+    + """
   const feedback = JSON.stringify({ paper: planted, rating: 1 });
   const score = JSON.stringify({ papers: [planted] });
   const post = (path, init) => fetch(target + path, { method: "POST", ...init });
@@ -39,17 +57,9 @@ ATTEMPTS = """async ({ target, token, planted }) => {
     read_export_with_token: () => fetch(target + "/api/v1/profiles/default/export",
       { headers: { Authorization: "Bearer " + token } }),
   };
-  const results = {};
-  for (const [name, attempt] of Object.entries(attempts)) {
-    try {
-      const response = await attempt();
-      results[name] = { type: response.type, status: response.status, body: await response.text() };
-    } catch (error) {
-      results[name] = { error: error.name };
-    }
-  }
-  return results;
+  return runAttempts(attempts);
 }"""
+)
 
 
 READ_IFRAME = """(name) => {
@@ -186,7 +196,11 @@ def test_a_dns_rebinding_page_is_refused_for_its_host(browser, tmp_path):
         papersieve.stop()
 
 
-PAIR_ATTEMPTS = """async ({ target, code }) => {
+PAIR_ATTEMPTS = (
+    """async ({ target, code }) => {
+"""
+    + RUN_ATTEMPTS
+    + """
   const body = JSON.stringify({ code });
   const post = (init) => fetch(target + "/api/v1/pair", { method: "POST", body, ...init });
   const attempts = {
@@ -194,17 +208,9 @@ PAIR_ATTEMPTS = """async ({ target, code }) => {
     text_plain: () => post({ headers: { "Content-Type": "text/plain" } }),
     no_cors: () => post({ mode: "no-cors" }),
   };
-  const results = {};
-  for (const [name, attempt] of Object.entries(attempts)) {
-    try {
-      const response = await attempt();
-      results[name] = { type: response.type, status: response.status, body: await response.text() };
-    } catch (error) {
-      results[name] = { error: error.name };
-    }
-  }
-  return results;
+  return runAttempts(attempts);
 }"""
+)
 
 
 def test_a_page_on_another_origin_can_not_use_a_pairing_code(browser, tmp_path):
