@@ -8,11 +8,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, request
 
 from server import __version__
-from server.dashboard_data import MAX_QUERY_LENGTH, cached_learning_curve, label_history, search_ratings
+from server.dashboard_data import MAX_QUERY_LENGTH, search_ratings
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, read_import
 from server.openapi import openapi_document
 from server.request_context import get_embeddings, get_models, get_store, json_response
-from server.rules import MAX_RULES, authors_by_id, check_rule
+from server.rules import MAX_RULES, authors_by_id
 from server.scoring import readiness, score_page, suggestions
 from server.store import DEFAULT_PROFILE, RatedPaper, Store
 from server.validation import (
@@ -141,33 +141,6 @@ def rename_profile(profile: str) -> Any:
     summary = get_store().rename_profile(profile, new_name)
     get_models().forget(profile)
     return json_response({"name": summary.name, "renamed_from": profile, "labels": summary.labels.as_dict()})
-
-
-@api.get("/profiles/<profile>/history")
-def profile_history(profile: str) -> Any:
-    """Label counts by day, the cross-validated quality and the learning curve (the dashboard's plots)."""
-    profile = check_profile_name(profile)
-    curve = request.args.get("curve", "true").lower()
-    if curve not in ("true", "false"):
-        raise InvalidInput("'curve' must be true or false")
-    store = get_store()
-    summary = store.profile(profile)
-    models = get_models()
-    wanted = curve == "true" and summary.labels.needed == 0
-    model = models.current(store, profile) if wanted else None
-    return json_response(
-        {
-            "name": profile,
-            "labels": summary.labels.as_dict(),
-            "days": label_history(store, profile),
-            "quality": models.quality(model, store, profile) if model else None,
-            "learning_curve": (
-                cached_learning_curve(store, profile, model.classifier, model.revision, summary.created_at)
-                if model
-                else []
-            ),
-        }
-    )
 
 
 @api.get("/profiles/<profile>")
@@ -309,36 +282,3 @@ def import_profile(profile: str) -> Any:
             **readiness(store, profile),
         }
     )
-
-
-@api.get("/profiles/<profile>/rules")
-def list_rules(profile: str) -> Any:
-    """The profile's "always highlight" / "always hide" rules, oldest first."""
-    profile = check_profile_name(profile)
-    rules = get_store().rules(profile)
-    return json_response({"rules": [rule.as_dict() for rule in rules], "max_rules": MAX_RULES})
-
-
-@api.post("/profiles/<profile>/rules")
-def add_rule(profile: str) -> Any:
-    profile = check_profile_name(profile)
-    rule = check_rule(json_body())
-    store = get_store()
-    store.profile(profile)  # 404 before the rule limit
-    existing = [
-        have
-        for have in store.rules(profile)
-        if (have.action, have.kind, have.pattern, have.field) == rule.key()
-    ]
-    if existing:  # adding a rule twice keeps one: the reply is the one it has
-        return json_response(existing[0].as_dict())
-    added = store.add_rules(profile, [rule.key()], MAX_RULES)
-    return json_response(added[0].as_dict(), 201)
-
-
-@api.delete("/profiles/<profile>/rules/<rule_id>")
-def delete_rule(profile: str, rule_id: str) -> Any:
-    profile = check_profile_name(profile)
-    number = whole_number(rule_id, "a rule id", 1, 2**62)
-    get_store().delete_rule(profile, number)
-    return json_response({"deleted": number})

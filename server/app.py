@@ -18,9 +18,11 @@ from server.auth import TokenFile, bearer_token_matches, is_allowed_origin, is_l
 from server.embedding_worker import EmbeddingWorker
 from server.errors import register_error_handlers
 from server.extension_seen import note_extension_request
+from server.history_api import history_api
 from server.pairing import pairing_api
 from server.profile_models import ProfileModels
 from server.request_context import close_store, current_token
+from server.rules_api import rules_api
 from server.store import Store
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -56,6 +58,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.after_request(note_extension_request)
     app.teardown_appcontext(close_store)
     app.register_blueprint(api)
+    app.register_blueprint(rules_api)
+    app.register_blueprint(history_api)
     app.register_blueprint(pairing_api)
     logging.getLogger("server").setLevel(logging.INFO)
     return app
