@@ -114,6 +114,11 @@ def test_a_vote_kept_while_the_server_is_down_re_marks_its_own_tab_when_it_is_ba
             timeout=90000,
         )
         ps.wait_for_final(page, timeout=90000)
+        # The kept rating may reach the server just after that rescore; its arrival re-marks the
+        # page again (the worker's ratings version changes), so wait for the score that counts it.
+        deadline = time.monotonic() + 60
+        while ps.scores(page)[shown[1].id] <= before and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
         assert ps.scores(page)[shown[1].id] > before
         assert ps.cards(page)[1]["up"]
     finally:
