@@ -8,14 +8,7 @@ from training.harness import sites as s
 HF_URL = "https://huggingface.co/papers"
 
 
-# The extension sees no tab URLs (no "tabs" permission): find the tab whose content script answers.
-FIND_DIGEST_TAB_JS = """async (host) => {
-  for (const tab of await chrome.tabs.query({})) {
-    const counts = await chrome.tabs.sendMessage(tab.id, { intent: 'getPageCounts' }).catch(() => null);
-    if (counts && counts.host === host) return tab.id;
-  }
-  return null;
-}"""
+FIND_DIGEST_TAB_JS = ps.FIND_DIGEST_TAB_JS
 
 
 def stored_settings(browser) -> dict:

@@ -15,13 +15,7 @@ from training.harness import sites as s
 HF_URL = "https://huggingface.co/papers"
 ARXIV_URL = "https://arxiv.org/list/cs.LG/new"
 
-FIND_DIGEST_TAB_JS = """async (host) => {
-  for (const tab of await chrome.tabs.query({})) {
-    const counts = await chrome.tabs.sendMessage(tab.id, { intent: 'getPageCounts' }).catch(() => null);
-    if (counts && counts.host === host) return tab.id;
-  }
-  return null;
-}"""
+FIND_DIGEST_TAB_JS = ps.FIND_DIGEST_TAB_JS
 
 # Each arXiv section (dl) as [paper id, score] in page order, read from the dd's bar; each dd must
 # follow its own dt (the dt's Abstract link names the same paper).

@@ -109,3 +109,13 @@ NONE_PROVISIONAL_JS = "() => document.querySelectorAll('.papersieve-badge-provis
 def wait_for_final(page: Any, timeout: float = 45000) -> None:
     """Until no badge on the page is provisional (an embedding or a refit still on its way)."""
     page.wait_for_function(NONE_PROVISIONAL_JS, timeout=timeout)
+
+
+# The extension sees no tab URLs (no "tabs" permission): find the tab whose content script answers.
+FIND_DIGEST_TAB_JS = """async (host) => {
+  for (const tab of await chrome.tabs.query({})) {
+    const counts = await chrome.tabs.sendMessage(tab.id, { intent: 'getPageCounts' }).catch(() => null);
+    if (counts && counts.host === host) return tab.id;
+  }
+  return null;
+}"""
