@@ -179,18 +179,19 @@ def test_plots_terms_and_a_rating_changed_there_changes_the_page(browser, server
 
 
 def test_a_profile_with_no_ratings_and_one_with_two(browser, server, profile):
+    # The dashboard's parts load independently: wait for each part before reading it.
     page = open_dashboard(browser, profile)
     assert page.locator("#rated-page").inner_text() == "No ratings match."
     page.wait_for_function("() => document.querySelector('#labels-chart').textContent.includes('No ratings')")
     assert page.locator("#labels-chart svg").count() == 0
-    assert "No model yet" in page.locator("#quality-text").inner_text()
+    page.wait_for_function("() => document.querySelector('#quality-text').textContent.includes('No model yet')")
     assert page.locator("#rated-next").is_disabled() and page.locator("#rated-prev").is_disabled()
 
     import_records(server, profile, rated_records(s.expertise_papers(2), 1, 1))
     page.reload()
     page.wait_for_selector("#labels-chart svg .series-down circle.point")
+    page.wait_for_function("() => document.querySelector('#rated-page').textContent === '1–2 of 2'")
     assert page.locator("#rated-list li.paper").count() == 2
-    assert page.locator("#rated-page").inner_text() == "1–2 of 2"
     page.wait_for_function(
         "() => document.querySelector('#curve-chart').textContent.includes('5 ratings of each kind')"
     )
