@@ -24,7 +24,7 @@ HF_URL = "https://huggingface.co/papers"
 ARXIV_URL = "https://arxiv.org/list/cs.CL/new"
 SUMMARY_TEXT_JS = "() => document.querySelector('[data-papersieve=summary]').innerText"
 NONE_PROVISIONAL_JS = ps.NONE_PROVISIONAL_JS
-SETTLE_MS = 45000  # a refining round asks again after 1, 2, 4, 8, 15 s: generous on a loaded machine
+SETTLE_MS = ps.REFINE_WAIT_MS  # a refining round asks again after 1, 2, 4, 8, 15 s, for 120 s
 _profile_numbers = itertools.count(1)
 
 

@@ -18,6 +18,9 @@ def set_thresholds_around_scores(browser, page, card_tag: str) -> None:
     # Just below the exact scores, so float rounding in the unit change cannot flip a card.
     browser.update_settings(highlightAbove=(high - 1e-6) / 100, dimBelow=(low - 1e-6) / 100)
     page.wait_for_function(f"() => document.querySelector('{card_tag}.papersieve-high')")
+    # The page re-marks a moment after the change, and the old thresholds may have highlighted a
+    # card already: wait until every mark is the new thresholds', then read them.
+    ps.wait_for_marks(page, high, low)
     for card in ps.cards(page):
         expected = "high" if card["score"] >= high else "dim" if card["score"] < low else "plain"
         assert card["mark"] == expected, card

@@ -37,7 +37,7 @@ def wait_for_mark(page, paper_id: str, mark: str) -> None:
         }""",
         arg=[paper_id, mark],
         polling=250,  # not on animation frames: the page may be a background tab
-        timeout=30000,
+        timeout=60000,
     )
 
 
@@ -55,6 +55,7 @@ def test_rules_override_the_score_and_the_card_says_so(browser, server, profile)
     browser.update_settings(highlightAbove=1.0, dimBelow=0.0, mode="hide")
     page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
     ps.wait_for_scores(page, len(shown))
+    ps.wait_for_final(page)  # the scores compared below: a provisional one changes when it lands
     before = {card["id"]: card for card in ps.cards(page)}
     assert {card["mark"] for card in before.values()} == {"plain"}
     ranked = sorted(shown, key=lambda p: before[p.id]["score"])
@@ -80,6 +81,7 @@ def test_rules_override_the_score_and_the_card_says_so(browser, server, profile)
     dashboard.fill("#rule-pattern", lowest_word.lower())
     dashboard.click("#rule-add")
     dashboard.wait_for_function("() => document.querySelectorAll('#rules-list li').length === 2")
+    dashboard.wait_for_function("() => document.querySelector('#rules-status').textContent.includes('Added')")
     listed = dashboard.locator("#rules-list li").all_text_contents()
     assert f"Always hide · text “{highest_word.upper()}” · anywhere" in listed[0]
     assert f"Always highlight · text “{lowest_word.lower()}” · in the title" in listed[1]

@@ -6,6 +6,10 @@ from typing import Any
 
 BARS = "[data-papersieve=bar]"
 SUMMARY = "[data-papersieve=summary]"
+# How long the waits below allow by default: generous, for a loaded 2-core CI machine. A wait ends
+# as soon as its condition holds, so a long timeout costs nothing when things work.
+WAIT_MS = 60000
+REFINE_WAIT_MS = 130000  # a provisional card is asked for again during 120 s (src/content/retry.js)
 
 # The offline snapshot has Hugging Face's markup but not its stylesheet; for screenshots only, a
 # few rules give the cards their real shape (bordered, rounded, in a column).
@@ -45,14 +49,14 @@ def scores(page: Any) -> dict[str, int | None]:
     return {card["id"]: card["score"] for card in cards(page)}
 
 
-def wait_for_bars(page: Any, count: int, timeout: float = 15000) -> None:
+def wait_for_bars(page: Any, count: int, timeout: float = WAIT_MS) -> None:
     """Until `count` cards carry a papersieve bar."""
     page.wait_for_function(
         "(n) => document.querySelectorAll('[data-papersieve=bar]').length === n", arg=count, timeout=timeout
     )
 
 
-def wait_for_scores(page: Any, count: int, timeout: float = 15000) -> None:
+def wait_for_scores(page: Any, count: int, timeout: float = WAIT_MS) -> None:
     """Until `count` cards show a numeric score."""
     page.wait_for_function(
         """(n) => {
@@ -65,7 +69,7 @@ def wait_for_scores(page: Any, count: int, timeout: float = 15000) -> None:
     )
 
 
-def wait_for_badge_change(page: Any, paper_id: str, before: str, timeout: float = 15000) -> None:
+def wait_for_badge_change(page: Any, paper_id: str, before: str, timeout: float = WAIT_MS) -> None:
     page.wait_for_function(
         """([id, before]) => {
           const bar = document.querySelector(`[data-papersieve=bar][data-paper-id="${id}"]`);
@@ -88,7 +92,7 @@ def summary_text(page: Any) -> str:
     return page.locator(SUMMARY).inner_text()
 
 
-def wait_for_pressed(page: Any, paper_id: str, rating: int | None, timeout: float = 15000) -> None:
+def wait_for_pressed(page: Any, paper_id: str, rating: int | None, timeout: float = WAIT_MS) -> None:
     """Until the card's 👍 (1) or 👎 (-1) shows pressed, or neither (None), and the rescore is done."""
     page.wait_for_function(
         """([id, rating]) => {
@@ -106,9 +110,31 @@ def wait_for_pressed(page: Any, paper_id: str, rating: int | None, timeout: floa
 NONE_PROVISIONAL_JS = "() => document.querySelectorAll('.papersieve-badge-provisional').length === 0"
 
 
-def wait_for_final(page: Any, timeout: float = 45000) -> None:
-    """Until no badge on the page is provisional (an embedding or a refit still on its way)."""
+def wait_for_final(page: Any, timeout: float = REFINE_WAIT_MS) -> None:
+    """Until no badge on the page is provisional (an embedding or a refit still on its way). Read
+    exact scores only after this: a provisional one changes when its final score lands."""
     page.wait_for_function(NONE_PROVISIONAL_JS, timeout=timeout)
+
+
+# Every card marked as the thresholds (in %) say for its own score: "high" at or above `high`,
+# `low_mark` below `low`, else plain (the checks of tests/browser/test_marking.py, in the page).
+MARKS_MATCH_JS = """([high, low, lowMark]) => {
+  const bars = Array.from(document.querySelectorAll('[data-papersieve=bar]'));
+  return bars.length > 0 && bars.every((bar) => {
+    const classes = bar.parentElement.classList;
+    const mark = ['high', 'dim', 'hide'].find((m) => classes.contains('papersieve-' + m)) || 'plain';
+    const score = Number(bar.querySelector('.papersieve-badge').dataset.score) * 100;
+    return mark === (score >= high ? 'high' : score < low ? lowMark : 'plain');
+  });
+}"""
+
+
+def wait_for_marks(
+    page: Any, high: float, low: float, low_mark: str = "dim", timeout: float = WAIT_MS
+) -> None:
+    """Until every card's mark is the one these thresholds (in %) give its score: a settings change
+    re-marks the page a moment later, and the old marks may already satisfy a looser check."""
+    page.wait_for_function(MARKS_MATCH_JS, arg=[high, low, low_mark], timeout=timeout)
 
 
 # The extension sees no tab URLs (no "tabs" permission): find the tab whose content script answers.
