@@ -40,6 +40,15 @@ def open_dashboard(browser, profile: str):
     return page
 
 
+def wait_for_text(page, element_id: str, text: str, how: str = "includes") -> None:
+    """Until the element's text `includes` (or `startsWith`) `text`: each part loads on its own."""
+    page.wait_for_function(
+        f"([id, text]) => document.getElementById(id).textContent.{how}(text)",
+        arg=[element_id, text],
+        timeout=60000,
+    )
+
+
 def row(page, list_id: str, paper_id: str):
     return page.locator(f'#{list_id} li.paper[data-id="{paper_id}"]')
 
@@ -50,7 +59,7 @@ def server_ratings(server, profile) -> dict[str, int]:
     return {r["paper"]["id"]: r["rating"] for r in reply["ratings"]}
 
 
-def wait_for_score_below(page, paper_id: str, score: float, timeout_s: float = 20) -> None:
+def wait_for_score_below(page, paper_id: str, score: float, timeout_s: float = 60) -> None:
     """Until the card's exact score is below `score` (a refit may land after the first answer)."""
     page.wait_for_function(
         """([id, score]) => {
@@ -85,6 +94,7 @@ def test_plots_terms_and_a_rating_changed_there_changes_the_page(browser, server
     digest = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
     ps.wait_for_scores(digest, len(shown))
     ps.wait_for_pressed(digest, target.id, 1)
+    ps.wait_for_final(digest)  # a provisional score changes when the paper's embedding lands
     liked_score = ps.scores(digest)[target.id]
 
     page = open_dashboard(browser, profile)
@@ -182,9 +192,9 @@ def test_a_profile_with_no_ratings_and_one_with_two(browser, server, profile):
     # The dashboard's parts load independently: wait for each part before reading it.
     page = open_dashboard(browser, profile)
     assert page.locator("#rated-page").inner_text() == "No ratings match."
-    page.wait_for_function("() => document.querySelector('#labels-chart').textContent.includes('No ratings')")
+    wait_for_text(page, "labels-chart", "No ratings")
     assert page.locator("#labels-chart svg").count() == 0
-    page.wait_for_function("() => document.querySelector('#quality-text').textContent.includes('No model yet')")
+    wait_for_text(page, "quality-text", "No model yet")
     assert page.locator("#rated-next").is_disabled() and page.locator("#rated-prev").is_disabled()
 
     import_records(server, profile, rated_records(s.expertise_papers(2), 1, 1))
@@ -274,6 +284,9 @@ def test_import_export_and_profile_create_rename_delete(browser, server, profile
     page.click("#create-form button[type=submit]")
     page.wait_for_function("(name) => document.querySelector('#profile-select').value === name", arg=created)
     assert created in {p["name"] for p in server.request("GET", "/profiles")[1]["profiles"]}
+    # "Created …" is said once the new profile's parts are shown: before that it would overwrite
+    # the next message.
+    wait_for_text(page, "profile-status", "Created", how="startsWith")
     page.fill("#new-profile", "bad name")
     page.click("#create-form button[type=submit]")
     assert "A profile name is" in page.locator("#profile-status").inner_text()
@@ -287,6 +300,8 @@ def test_import_export_and_profile_create_rename_delete(browser, server, profile
     names = {p["name"] for p in server.request("GET", "/profiles")[1]["profiles"]}
     assert renamed in names and profile not in names
     assert server.request("GET", f"/profiles/{renamed}/ratings")[1]["total"] == 2
+    # "Renamed …" is said once the profile's counts are in (the delete question counts its ratings).
+    wait_for_text(page, "profile-status", "Renamed", how="startsWith")
 
     page.click("#delete")
     assert f"“{renamed}” and its 2 ratings?" in page.locator("#delete-question").inner_text()

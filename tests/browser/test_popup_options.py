@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from training.harness import page_state as ps
 from training.harness import sites as s
 
@@ -84,6 +86,10 @@ def test_popup_shows_state_switches_profiles_and_pauses_the_site(browser, server
     popup.wait_for_function("() => document.querySelector('#connection').textContent.startsWith('Connected')")
     assert popup.locator("#profile-select").input_value() == profile
     assert popup.locator("#labels").inner_text() == "Ratings: 👍 0 · 👎 0"
+    # The page's counts come after the connection (the tab's content script answers them).
+    popup.wait_for_function(
+        "() => document.querySelector('#page-counts').textContent !== 'Not a supported digest page.'"
+    )
     assert popup.locator("#page-counts").inner_text().startswith("8 papers; the model needs 2 more")
 
     popup.locator("#new-profile").fill("reading-group")
@@ -94,10 +100,9 @@ def test_popup_shows_state_switches_profiles_and_pauses_the_site(browser, server
     assert "reading-group" in {p["name"] for p in reply["profiles"]}
     popup.locator("#profile-select").select_option(profile)
     popup.wait_for_function("() => document.querySelector('#labels').textContent.includes('👍')")
-    # #labels already said 👍 before the switch: wait (≤ 5 s) for the popup's save itself to land.
-    for _ in range(100):
-        if stored_settings(browser)["profile"] == profile:
-            break
+    # #labels already said 👍 before the switch: wait (≤ 60 s) for the popup's save itself to land.
+    deadline = time.monotonic() + 60
+    while stored_settings(browser)["profile"] != profile and time.monotonic() < deadline:
         popup.wait_for_timeout(50)
     assert stored_settings(browser)["profile"] == profile
 
