@@ -71,6 +71,12 @@ READ_IFRAME = """(name) => {
 }"""
 
 
+def reply_shown_in(page, frame_name: str, server_url: str) -> None:
+    """Until the iframe shows the server's reply: the response arrives before the frame commits
+    to it, and until then the frame still holds its first, same-origin about:blank."""
+    page.frame(name=frame_name).wait_for_url(f"{server_url}/**", wait_until="commit", timeout=60000)
+
+
 def attacker_page(target: str) -> str:
     """A page with four forms aimed at the server, each posting into an iframe of its own."""
     forms = [
@@ -140,6 +146,7 @@ def test_a_page_on_another_origin_can_neither_write_nor_read(browser, server):
                 with page.expect_response(lambda r: r.url.startswith(server.url)) as answer:
                     page.evaluate("(name) => document.getElementById(name).submit()", name)
                 assert answer.value.status == 403, name  # the server refused the post itself
+                reply_shown_in(page, name, server.url)
                 readable = page.evaluate(READ_IFRAME, name)
                 assert readable == "SecurityError", (name, readable)  # the reply stays out of the page
         finally:
@@ -241,6 +248,7 @@ def test_a_page_on_another_origin_can_not_use_a_pairing_code(browser, tmp_path):
                 with page.expect_response(lambda r: r.url.startswith(server.url)) as answer:
                     page.evaluate("() => document.forms[0].submit()")  # into its iframe, as above
                 assert answer.value.status == 403
+                reply_shown_in(page, "pair", server.url)
                 assert page.evaluate(READ_IFRAME, "pair") == "SecurityError"
             finally:
                 page.close()

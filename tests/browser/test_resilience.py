@@ -30,7 +30,7 @@ def test_server_down_leaves_the_page_unmarked_until_it_is_back(browser, tmp_path
 
     down.start()
     try:
-        ps.wait_for_bars(page, len(papers), timeout=30000)
+        ps.wait_for_bars(page, len(papers))  # its next ask again may be 15 s away
         assert "rate 2 more papers" in ps.summary_text(page)
         popup.reload()
         popup.wait_for_function(
@@ -40,7 +40,7 @@ def test_server_down_leaves_the_page_unmarked_until_it_is_back(browser, tmp_path
         down.stop()
 
 
-def server_rating(server, profile, paper_id, timeout: float = 15) -> int | None:
+def server_rating(server, profile, paper_id, timeout: float = 60) -> int | None:
     """The server's rating of a paper, waiting a little for one to arrive."""
     deadline = time.monotonic() + timeout
     while True:
