@@ -3,6 +3,7 @@
 // import and export, and profile management. Every server call is a named intent to the worker;
 // server text reaches the page only through textContent and attributes.
 import { ask, ext } from "../shared/messaging.js";
+import { rounds } from "../shared/rounds.js";
 import { aucDomain, curveSeries, dayLabel, labelSeries, lineChart } from "./plot.js";
 import { chartSvg } from "./svg.js";
 import { paperRow, ratedDetail, suggestionDetail } from "./rows.js";
@@ -12,10 +13,14 @@ import { wireRules } from "./rules.js";
 
 const $ = (id) => document.getElementById(id);
 
-// What the page shows now; the worker and the server hold everything else.
-const state = { profile: "", active: "", profiles: [], labels: { up: 0, down: 0 }, offset: 0, query: "", filter: "all" };
-let ratedRound = 0;
+// What the page shows now; the worker and the server hold everything else. `labels` are the shown
+// profile's counts, null until its own have arrived (the delete question counts them).
+const state = { profile: "", active: "", profiles: [], labels: null, offset: 0, query: "", filter: "all" };
+// One round per part of the page: a reply older than its part's newest request (a slow one, or
+// one about the profile shown before) is dropped, never shown over the newer one.
+const parts = { days: rounds(), curve: rounds(), overview: rounds(), suggest: rounds(), rated: rounds() };
 let overviewTimer = 0;
+let suggestionsDue = false; // an overview that would load the suggestions was overtaken by a newer one
 
 function say(id, kind, message) {
   const node = $(id);
@@ -23,12 +28,23 @@ function say(id, kind, message) {
   node.textContent = message;
 }
 
-const rate = (paper, rating) => ask("dashboardRate", { profile: state.profile, paper, rating });
+/** Rate in the profile shown; the reply says which profile that was (the page may show another by then). */
+async function rate(paper, rating) {
+  const profile = state.profile;
+  return { ...(await ask("dashboardRate", { profile, paper, rating })), profile };
+}
+
+/** The shown profile's counts (null: not in yet), and the Delete button and question that use them. */
+function showCounts(labels) {
+  state.labels = labels;
+  management.countsChanged();
+}
 
 /** After a rating changes: the counts at once, the plots and suggestions a little later. */
 function ratingChanged(reply) {
+  if (reply.profile !== state.profile) return;
   if (reply.labels) {
-    state.labels = reply.labels;
+    showCounts(reply.labels);
     $("labels-text").textContent = view.labelsText(reply.labels);
   }
   refreshSoon();
@@ -42,7 +58,7 @@ function ratingChanged(reply) {
 function refreshSoon() {
   clearTimeout(overviewTimer);
   overviewTimer = setTimeout(() => {
-    if (view.refitsOnChange(state.labels)) loadOverview(false);
+    if (!state.labels || view.refitsOnChange(state.labels)) loadOverview(false);
     else {
       loadDays(state.profile);
       $("model-stale").hidden = false;
@@ -74,8 +90,9 @@ function fillList(id, words) {
 
 /** Ratings by day (at once: no model is fitted for them). */
 async function loadDays(profile) {
+  const round = parts.days.next();
   const days = await ask("dashboardHistory", { profile, curve: false });
-  if (profile !== state.profile) return;
+  if (!parts.days.current(round) || profile !== state.profile) return;
   if (!days.ok) emptyChart("labels-chart", days.error.message);
   else if (days.days.length === 0) emptyChart("labels-chart", "No ratings yet.");
   else {
@@ -88,8 +105,9 @@ async function loadDays(profile) {
 /** The learning curve (it fits models: seconds for thousands of ratings). */
 async function loadCurve(profile) {
   if (!$("curve-chart").querySelector("svg")) emptyChart("curve-chart", "Fitting the learning curve…");
+  const round = parts.curve.next();
   const history = await ask("dashboardHistory", { profile, curve: true });
-  if (profile !== state.profile) return;
+  if (!parts.curve.current(round) || profile !== state.profile) return;
   if (!history.ok) {
     emptyChart("curve-chart", history.error.message);
     return;
@@ -104,28 +122,32 @@ async function loadCurve(profile) {
 }
 
 async function loadOverview(withSuggestions = true) {
+  const round = parts.overview.next();
   const profile = state.profile;
+  suggestionsDue ||= withSuggestions;
   $("model-stale").hidden = true;
   loadDays(profile);
   const reply = await ask("dashboardProfile", { profile });
-  if (profile !== state.profile) return;
+  if (!parts.overview.current(round) || profile !== state.profile) return;
   // After the profile's reply, whose model and cross-validation the curve's request then reuses.
   loadCurve(profile);
   if (!reply.ok) {
     say("status", "bad", reply.error.message);
     return;
   }
-  state.labels = reply.labels;
+  showCounts(reply.labels);
   $("labels-text").textContent = `${view.labelsText(reply.labels)} · ${reply.papersSeen} papers seen`;
   $("quality-text").textContent = view.qualityText(reply.labels, reply.model);
   fillList("terms-for", reply.terms.for);
   fillList("terms-against", reply.terms.against);
-  if (withSuggestions) loadSuggestions(profile);
+  if (suggestionsDue) loadSuggestions(profile);
+  suggestionsDue = false;
 }
 
 async function loadSuggestions(profile) {
+  const round = parts.suggest.next();
   const reply = await ask("dashboardSuggest", { profile, limit: view.SUGGESTIONS });
-  if (profile !== state.profile) return;
+  if (!parts.suggest.current(round) || profile !== state.profile) return;
   const list = $("suggest-list");
   if (!reply.ok) {
     list.replaceChildren();
@@ -141,7 +163,7 @@ async function loadSuggestions(profile) {
 }
 
 async function loadRated() {
-  const round = ++ratedRound;
+  const round = parts.rated.next();
   const profile = state.profile;
   const reply = await ask("dashboardRatings", {
     profile,
@@ -150,7 +172,7 @@ async function loadRated() {
     limit: view.PAGE_SIZE,
     offset: state.offset,
   });
-  if (round !== ratedRound) return; // a newer search or page was asked meanwhile
+  if (!parts.rated.current(round)) return; // a newer search, page or profile was asked meanwhile
   if (!reply.ok) {
     $("rated-page").textContent = reply.error.message;
     return;
@@ -181,17 +203,15 @@ function showProfiles() {
   $("make-active").hidden = isActive;
   const isDefault = state.profile === "default";
   $("rename").disabled = isDefault;
-  $("delete").disabled = isDefault;
-  $("delete").title = isDefault ? "The default profile stays (its ratings can be removed)." : "";
 }
 
 /** Show one profile: everything on the page is about it. */
 async function selectProfile(name) {
   state.profile = name;
   state.offset = 0;
-  $("delete-confirm").hidden = true;
-  $("rated-list").replaceChildren();
-  $("suggest-list").replaceChildren();
+  showCounts(null); // and the delete question closed: the counts it asks about are not in yet
+  for (const id of ["labels-text", "quality-text", "suggest-status"]) $(id).textContent = "";
+  for (const id of ["rated-list", "suggest-list", "terms-for", "terms-against"]) $(id).replaceChildren();
   emptyChart("labels-chart", "Loading…");
   emptyChart("curve-chart", "Loading…");
   showProfiles();
@@ -236,7 +256,13 @@ $("rated-next").addEventListener("click", () => {
   loadRated();
 });
 const loadRules = wireRules({ state, say });
-wireManagement({ state, say, loadProfiles, reload: () => Promise.all([loadOverview(), loadRated(), loadRules()]) });
+const management = wireManagement({
+  state,
+  say,
+  showCounts,
+  loadProfiles,
+  reload: () => Promise.all([loadOverview(), loadRated(), loadRules()]),
+});
 // Ratings made on digest pages meanwhile (the worker bumps ratingsVersion) refresh the counts.
 ext.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && "ratingsVersion" in changes) refreshSoon();

@@ -1,6 +1,8 @@
 // The dashboard's import, export and profile management (create, rename, delete after a
-// confirmation). Every server call is a named intent to the worker; text only via textContent.
+// confirmation that counts the profile's own ratings). Every server call is a named intent to the
+// worker; text only via textContent.
 import { ask } from "../shared/messaging.js";
+import { rounds } from "../shared/rounds.js";
 import { IMPORT_FORMATS } from "../onboarding/steps.js";
 import { importChosenFile } from "../shared/library-import.js";
 import * as view from "./view.js";
@@ -9,10 +11,17 @@ const $ = (id) => document.getElementById(id);
 
 /**
  * Wire the import, export and profile controls. `state` is the page's (profile, profiles,
- * labels, offset), `say(id, kind, text)` its status lines, `loadProfiles(name)` re-reads the
- * profiles and shows `name`, `reload()` shows the current profile's parts again.
+ * labels: the shown profile's counts or null, offset), `say(id, kind, text)` its status lines,
+ * `showCounts(labels)` sets state.labels, `loadProfiles(name)` re-reads the profiles and shows
+ * `name`, `reload()` shows the current profile's parts again. Returns `countsChanged()`, for the
+ * page to call whenever state.profile or state.labels change.
  */
-export function wireManagement({ state, say, loadProfiles, reload }) {
+export function wireManagement({ state, say, showCounts, loadProfiles, reload }) {
+  // One round per profile action's #profile-status message: a message is written only while no
+  // newer action began (a create still reloading never overwrites a later action's error).
+  const messages = rounds();
+  const tell = (round, kind, text) => messages.current(round) && say("profile-status", kind, text);
+
   async function importFile(event) {
     event.preventDefault();
     const reply = await importChosenFile({
@@ -49,40 +58,64 @@ export function wireManagement({ state, say, loadProfiles, reload }) {
 
   async function createProfile(event) {
     event.preventDefault();
+    const round = messages.next();
     const checked = view.checkProfileName($("new-profile").value, state.profiles.map((p) => p.name));
-    if (checked.error) return say("profile-status", "bad", checked.error);
+    if (checked.error) return tell(round, "bad", checked.error);
     const reply = await ask("createProfile", { name: checked.name });
-    if (!reply.ok) return say("profile-status", "bad", reply.error.message);
+    if (!reply.ok) return tell(round, "bad", reply.error.message);
     $("new-profile").value = "";
     await loadProfiles(checked.name);
-    say("profile-status", "ok", `Created “${checked.name}”; it now marks your pages.`);
+    tell(round, "ok", `Created “${checked.name}”; it now marks your pages.`);
   }
 
   async function renameProfile(event) {
     event.preventDefault();
+    const round = messages.next();
     const from = state.profile;
     const checked = view.checkProfileName($("rename-profile").value, state.profiles.map((p) => p.name));
-    if (checked.error) return say("profile-status", "bad", checked.error);
+    if (checked.error) return tell(round, "bad", checked.error);
     const reply = await ask("renameProfile", { from, to: checked.name });
-    if (!reply.ok) return say("profile-status", "bad", reply.error.message);
+    if (!reply.ok) return tell(round, "bad", reply.error.message);
     $("rename-profile").value = "";
+    if (state.profile === from) showCounts(null); // "from" is gone: nothing to delete by that name
     await loadProfiles(checked.name);
-    say("profile-status", "ok", `Renamed “${from}” to “${checked.name}”.`);
+    tell(round, "ok", `Renamed “${from}” to “${checked.name}”.`);
+  }
+
+  /** Delete waits for the shown profile's own counts; an open question follows them. */
+  function countsChanged() {
+    const isDefault = state.profile === "default";
+    const button = $("delete");
+    button.disabled = isDefault || !state.labels;
+    button.title = isDefault
+      ? "The default profile stays (its ratings can be removed)."
+      : state.labels
+        ? ""
+        : "Waiting for this profile's counts…";
+    if (!state.labels) $("delete-confirm").hidden = true;
+    else if (!$("delete-confirm").hidden) $("delete-question").textContent = view.deleteQuestion(state.profile, state.labels);
   }
 
   function askDelete() {
+    if (!state.labels) return;
     $("delete-question").textContent = view.deleteQuestion(state.profile, state.labels);
     $("delete-confirm").hidden = false;
     $("delete-no").focus();
   }
 
   async function deleteProfile() {
+    const round = messages.next();
     const name = state.profile;
+    const labels = state.labels;
     $("delete-confirm").hidden = true;
+    showCounts(null); // no second delete while this one is asked
     const reply = await ask("deleteProfile", { name });
-    if (!reply.ok) return say("profile-status", "bad", reply.error.message);
+    if (!reply.ok) {
+      if (state.profile === name && !state.labels) showCounts(labels);
+      return tell(round, "bad", reply.error.message);
+    }
     await loadProfiles();
-    say("profile-status", "ok", `Deleted “${name}”.`);
+    tell(round, "ok", `Deleted “${name}”.`);
   }
 
   $("import-form").addEventListener("submit", importFile);
@@ -103,4 +136,5 @@ export function wireManagement({ state, say, loadProfiles, reload }) {
       return option;
     }),
   );
+  return { countsChanged };
 }

@@ -2,6 +2,7 @@
 // added (action, text or regex, where to look, the pattern) and deleted, each through a worker
 // intent. Text only via textContent.
 import { ask } from "../shared/messaging.js";
+import { rounds } from "../shared/rounds.js";
 
 const $ = (id) => document.getElementById(id);
 const ACTION_WORDS = { highlight: "Always highlight", hide: "Always hide" };
@@ -33,10 +34,13 @@ export function wireRules({ state, say }) {
     return item;
   }
 
+  const lists = rounds(); // a list older than the newest one asked for is dropped
+
   async function loadRules() {
+    const round = lists.next();
     const profile = state.profile;
     const reply = await ask("listRules", { profile });
-    if (profile !== state.profile) return;
+    if (!lists.current(round) || profile !== state.profile) return;
     if (!reply.ok) {
       say("rules-status", "bad", reply.error.message);
       return;

@@ -5,6 +5,7 @@
 import { ask, ext } from "../shared/messaging.js";
 import { importChosenFile } from "../shared/library-import.js";
 import { neededOrigins } from "../shared/permissions.js";
+import { rounds } from "../shared/rounds.js";
 import {
   COMMANDS,
   DIGEST_PAGES,
@@ -22,6 +23,12 @@ const $ = (id) => document.getElementById(id);
 // What the page knows; the worker and chrome.storage hold everything that must outlive the page.
 const state = { server: false, paired: false, library: null, ready: false };
 let serverCheck = { timer: 0, round: 0 };
+// Checks of the stored token (only the newest one's answer counts), and the #pair-status messages:
+// each action that writes one starts a round, and a message is written only while its round is
+// the newest (a check begun before the reader paired never overwrites the pairing's message).
+const tokenChecks = rounds();
+const pairMessages = rounds();
+const sayPair = (round, kind, message) => pairMessages.current(round) && say("pair-status", kind, message);
 
 function say(id, kind, message) {
   const node = $(id);
@@ -75,20 +82,26 @@ async function showReadiness() {
   $("readiness").textContent = readinessText(labels);
 }
 
-/** Step 2 done already? A stored token is tried with a real authenticated call. */
-async function checkStoredToken() {
+/**
+ * Step 2 done already? A stored token is tried with a real authenticated call. `message` is the
+ * #pair-status round its words belong to (a pairing passes its own).
+ */
+async function checkStoredToken(message = pairMessages.next()) {
+  const check = tokenChecks.next();
   const { ok, settings } = await ask("getSettings");
+  if (!tokenChecks.current(check)) return;
   if (!ok || !settings.token) {
-    say("pair-status", "muted", "Not paired yet: type the code from the command above.");
+    sayPair(message, "muted", "Not paired yet: type the code from the command above.");
     return;
   }
   const reply = await ask("listProfiles");
+  if (!tokenChecks.current(check)) return;
   state.paired = reply.ok;
   if (reply.ok) {
-    say("pair-status", "ok", `Paired: the stored token works (${reply.profiles.length} profile(s)).`);
+    sayPair(message, "ok", `Paired: the stored token works (${reply.profiles.length} profile(s)).`);
     await showReadiness();
   } else {
-    say("pair-status", "bad", `The stored token does not work: ${reply.error.message}`);
+    sayPair(message, "bad", `The stored token does not work: ${reply.error.message}`);
   }
   render();
 }
@@ -134,41 +147,43 @@ async function useServerUrl() {
 
 async function pair(event) {
   event.preventDefault();
+  const message = pairMessages.next();
   const typed = normalizePairingCode($("pair-code").value);
   if (typed.error) {
-    say("pair-status", "bad", typed.error);
+    sayPair(message, "bad", typed.error);
     return;
   }
   $("pair-code").value = typed.code;
-  say("pair-status", "muted", "Pairing…");
+  sayPair(message, "muted", "Pairing…");
   const reply = await ask("pairWithCode", { code: typed.code });
   if (!reply.ok) {
-    say("pair-status", "bad", pairingFailure(reply.error));
+    sayPair(message, "bad", pairingFailure(reply.error));
     return;
   }
   $("pair-code").value = "";
-  await checkStoredToken();
-  if (state.paired) say("pair-status", "ok", reply.message);
+  await checkStoredToken(message);
+  if (state.paired) sayPair(message, "ok", reply.message);
 }
 
 async function pasteToken(event) {
   event.preventDefault();
+  const message = pairMessages.next();
   const token = $("token").value;
-  say("pair-status", "muted", "Checking…");
+  sayPair(message, "muted", "Checking…");
   const { settings } = await ask("getSettings");
   const check = await ask("checkToken", { serverUrl: settings.serverUrl, token });
   if (!check.ok) {
-    say("pair-status", "bad", check.error.message);
+    sayPair(message, "bad", check.error.message);
     return;
   }
   const saved = await ask("saveSettings", { update: { token } });
   if (!saved.ok) {
-    say("pair-status", "bad", saved.error.message);
+    sayPair(message, "bad", saved.error.message);
     return;
   }
   $("token").value = "";
-  await checkStoredToken();
-  if (state.paired) say("pair-status", "ok", `${check.message} Saved.`);
+  await checkStoredToken(message);
+  if (state.paired) sayPair(message, "ok", `${check.message} Saved.`);
 }
 
 async function importFile(event) {

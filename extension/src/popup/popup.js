@@ -1,9 +1,14 @@
 // The toolbar popup: server connection (and what to do when it is down), active profile
 // (switch or create), label counts, this page's counts, and the pause and sort switches for this site.
 import { ask, ext } from "../shared/messaging.js";
+import { rounds } from "../shared/rounds.js";
 import { siteKeyForHost } from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
+// This page's part of the popup: each read of it starts a round, and so does each switch the
+// reader flips (and again once the worker stored it), so a read begun earlier never re-ticks a
+// switch over the reader's newer choice.
+const page = rounds();
 
 function showConnection(status) {
   const connection = $("connection");
@@ -56,6 +61,7 @@ async function activeTab() {
 }
 
 async function showPage() {
+  const round = page.next();
   const tab = await activeTab();
   let counts = null;
   if (tab && tab.id !== undefined) {
@@ -65,6 +71,7 @@ async function showPage() {
       counts = null;
     }
   }
+  if (!page.current(round)) return;
   const text = $("page-counts");
   const pauseRow = $("pause-row");
   const sortRow = $("sort-row");
@@ -74,13 +81,16 @@ async function showPage() {
     sortRow.hidden = true;
     return;
   }
-  pauseRow.hidden = false;
   const stored = await ask("getSettings");
+  if (!page.current(round)) return;
+  pauseRow.hidden = false;
   sortRow.hidden = !stored.ok;
-  if (stored.ok) $("site-sorted").checked = stored.settings.sortedSites[siteKeyForHost(counts.host)] === true;
+  const site = siteKeyForHost(counts.host);
+  if (stored.ok) $("site-sorted").checked = stored.settings.sortedSites[site] === true;
   $("site-sorted-label").textContent = `Sort papers by score on ${counts.host}`;
   $("site-sorted").dataset.host = counts.host;
-  $("site-enabled").checked = counts.active;
+  // The reader's stored choice (the page's own state follows it a moment later).
+  $("site-enabled").checked = stored.ok ? stored.settings.pausedSites[site] !== true : counts.active;
   $("site-enabled-label").textContent = `Mark papers on ${counts.host}`;
   if (!counts.active) text.textContent = `Paused on ${counts.host}.`;
   else if (counts.ready === false) {
@@ -121,12 +131,16 @@ $("create-form").addEventListener("submit", async (event) => {
 });
 
 $("site-enabled").addEventListener("change", async (event) => {
+  page.next();
   await ask("setSitePaused", { host: event.target.dataset.host, paused: !event.target.checked });
+  page.next();
   setTimeout(showPage, 300);
 });
 
 $("site-sorted").addEventListener("change", async (event) => {
+  page.next();
   await ask("setSiteSorted", { host: event.target.dataset.host, sorted: event.target.checked });
+  showPage(); // read again what a read dropped meanwhile showed (its own round: after the store)
 });
 
 $("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());
