@@ -32,8 +32,7 @@ def prior_sigmoid(reference: np.ndarray, log_odds: float, slope: float = PRIOR_S
     PRIOR_REACH spreads. (The labelled papers' own decision values say nothing here: a rated paper is
     as close to itself as can be.)"""
     base = np.asarray(reference, dtype=float)
-    spread = float(base.std())
-    spread = spread if spread > 1e-12 else 1.0
+    spread = _spread(base)
     return Sigmoid(
         slope=slope / spread,
         offset=log_odds - slope * float(base.mean()) / spread,
@@ -72,12 +71,63 @@ def fit_sigmoid(
     mean: the prior's offset is then the typical unrated paper's log-odds."""
     raw = np.asarray(decision, dtype=float)
     base = raw if reference is None else np.asarray(reference, dtype=float)
-    spread = float(base.std())
-    spread = spread if spread > 1e-12 else 1.0
     center = float(base.mean()) if reference is not None else 0.0
-    standardised = _fit_standardised((raw - center) / spread, y, prior_strength)
-    slope = standardised.slope / spread
-    return Sigmoid(slope=slope, offset=standardised.offset - slope * center)
+    standardised = _fit_standardised((raw - center) / _spread(base), y, prior_strength)
+    return in_units_of(standardised, base, center)
+
+
+def in_units_of(standardised: Sigmoid, reference: np.ndarray, center: float | None = None) -> Sigmoid:
+    """A sigmoid of standardised decision values ((d - center) / spread of `reference`; center: the
+    reference's mean) as a sigmoid of the raw values d."""
+    base = np.asarray(reference, dtype=float)
+    middle = float(base.mean()) if center is None else center
+    slope = standardised.slope / _spread(base)
+    return Sigmoid(slope=slope, offset=standardised.offset - slope * middle)
+
+
+def _spread(values: np.ndarray) -> float:
+    spread = float(np.asarray(values, dtype=float).std())
+    return spread if spread > 1e-12 else 1.0
+
+
+@dataclass(frozen=True)
+class FoldCalibration:
+    """A sigmoid fitted on out-of-fold decision values, in units of the corpus reference's spread
+    around its mean, and the (👎, 👍) counts it was fitted at.
+
+    A refit after one more rating may keep it (`still_fits`): with at least KEEP_FROM ratings of each
+    kind, a tenth more or fewer of either moves a Platt slope estimated from hundreds of
+    out-of-fold values by far less than its own standard error (which shrinks as 1 / sqrt(n)), and
+    the folds are three of the four Newton solves a refit makes. The kept curve is re-expressed in
+    the new model's units and re-anchored to the page base rate, so the score's scale stays right."""
+
+    standardised: Sigmoid
+    counts: tuple[int, int]
+
+    KEEP_FROM = 50
+    KEEP_SHARE = 0.1
+
+    @classmethod
+    def fit(cls, out_of_fold: np.ndarray, labels: np.ndarray, reference: np.ndarray) -> FoldCalibration:
+        base = np.asarray(reference, dtype=float)
+        standardised = _fit_standardised(
+            (np.asarray(out_of_fold, float) - base.mean()) / _spread(base), labels, 1.0
+        )
+        return cls(standardised, _counts(labels))
+
+    def still_fits(self, labels: np.ndarray) -> bool:
+        counts = _counts(labels)
+        return min(counts) >= self.KEEP_FROM and all(
+            abs(now - then) <= self.KEEP_SHARE * then for now, then in zip(counts, self.counts, strict=True)
+        )
+
+    def on(self, reference: np.ndarray) -> Sigmoid:
+        return in_units_of(self.standardised, reference)
+
+
+def _counts(labels: np.ndarray) -> tuple[int, int]:
+    down, up = np.bincount(np.asarray(labels, dtype=int), minlength=2)[:2]
+    return int(down), int(up)
 
 
 def _fit_standardised(decision: np.ndarray, y: np.ndarray, prior_strength: float) -> Sigmoid:

@@ -22,14 +22,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from model.calibration import Sigmoid, anchored_to_mean, fit_sigmoid, prior_sigmoid
+from model.calibration import FoldCalibration, Sigmoid, anchored_to_mean, prior_sigmoid
 from model.corpus_cache import resolve_corpus
 from model.embedding import DIMENSIONS
 from model.embedding_space import embedding_rows
 from model.explain import explain_rows, strongest_terms
 from model.features import Encoded, PreparedCorpus
+from model.inputs import as_labels, as_papers
 from model.linear import LinearFit, fit_logistic
-from model.text import paper_texts
 
 MIN_PER_CLASS_FOR_CV = 3
 FEWER_FOLDS_FROM = 50
@@ -68,6 +68,12 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         matter"). The probabilities are anchored so that the corpus's papers (the pages this reader
         has seen) average this rate, so that a score reads as the chance of a 👍 on a digest page,
         whatever the ratings' own 👍:👎 mix. None keeps the ratings' own scale.
+    warm_start : bool
+        Refit from the last fit's state when it was on the same corpus features (scikit-learn's
+        warm_start): the main solve starts at its solution, and its fold calibration is kept while
+        the class counts stay within a tenth of those it was fitted at (FoldCalibration). The server
+        refits this way after each rating; the ranking is the cold fit's up to the solver's
+        tolerance.
     """
 
     def __init__(
@@ -82,6 +88,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         calibration_folds: int = 5,
         page_base_rate: float | None = PAGE_BASE_RATE,
+        warm_start: bool = False,
     ) -> None:
         self.corpus = corpus
         self.C = C
@@ -93,26 +100,38 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
         self.page_base_rate = page_base_rate
+        self.warm_start = warm_start
+
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("warm_start", False)  # models saved before the parameter existed
+        super().__setstate__(state)
 
     # --- fitting ---------------------------------------------------------------------------------
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> PaperClassifier:
-        papers = _as_papers(X)
-        labels = _as_labels(y, len(papers))
+        papers = as_papers(X)
+        labels = as_labels(y, len(papers))
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, not {self.class_weight!r}")
         if self.embedding_weight < 0 or self.dislike_weight < 0:
             raise ValueError("embedding_weight and dislike_weight must be >= 0")
-        self.features_ = resolve_corpus(self.corpus, papers)
+        features = resolve_corpus(self.corpus, papers)
+        warm = self.warm_start and getattr(self, "features_", None) is features
+        previous_solution = getattr(self, "solution_", None) if warm else None
+        kept_calibration = getattr(self, "fold_calibration_", None) if warm else None
+        self.features_ = features
         self.embedding_center_ = self._embedding_center(papers)
         encoded = self.features_.encode(papers)
         terms, dense = self._blocks(encoded, papers)
-        solution = self._solve(terms, dense, labels, encoded.own)
+        solution = self._solve(terms, dense, labels, encoded.own, start=previous_solution)
+        self.solution_ = solution
         self.coef_ = solution.term_coef
         self.latent_coef_ = solution.dense_coef[: self._latent_columns]
         self.embedding_coef_ = solution.dense_coef[self._latent_columns :]
         self.intercept_ = solution.intercept
-        self.calibrator_ = self._fit_calibrator(terms, dense, labels, encoded.own, solution)
+        self.calibrator_, self.fold_calibration_ = self._fit_calibrator(
+            terms, dense, labels, encoded.own, solution, kept_calibration
+        )
         self.classes_ = np.array([0, 1])
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
         self.latent_term_weights_ = self._latent_term_weights()
@@ -136,9 +155,11 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         """Term rows, and one dense block of latent rows scaled by sqrt(latent_weight) beside centred
         embedding rows scaled by sqrt(embedding_weight) (zero where a paper has no vector yet): one
         linear model covers them all."""
-        vectors, present = embedding_rows(papers)
+        return encoded.terms, self._dense(encoded, *embedding_rows(papers))
+
+    def _dense(self, encoded: Encoded, vectors: np.ndarray, present: np.ndarray) -> np.ndarray:
         centred = np.where(present[:, None], vectors - self.embedding_center_, 0.0)
-        return encoded.terms, np.hstack(
+        return np.hstack(
             [np.sqrt(self.latent_weight) * encoded.latent, np.sqrt(self.embedding_weight) * centred]
         )
 
@@ -197,35 +218,39 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         labels: np.ndarray,
         own: sp.csr_matrix,
         solution: LinearFit,
-    ) -> Sigmoid:
+        kept: FoldCalibration | None = None,
+    ) -> tuple[Sigmoid, FoldCalibration | None]:
         """A sigmoid of the decision value in units of its spread over the reader's corpus (a fixed
         sample of it), anchored so that the corpus's papers average the page base rate: a score is
         the chance of a 👍 among the papers this reader's pages show, whatever the ratings' 👍:👎 mix.
-        Its slope is the measured prior's with too few ratings, else fitted on out-of-fold values."""
-        sample = self.features_.sample_frame
-        if len(sample) >= 2:
-            sample_terms, sample_dense = self._blocks(self.features_.encode(sample), sample)
-            reference = solution.decision(sample_terms, sample_dense)
+        Its slope is the measured prior's with too few ratings, else fitted on out-of-fold values
+        (or, warm, the last fit's while it still fits the class counts)."""
+        if len(self.features_.sample_frame) >= 2:
+            sample, vectors, present = self.features_.sample_encoding()
+            reference = solution.decision(sample.terms, self._dense(sample, vectors, present))
         else:
             reference = solution.decision(terms, dense)
         smallest_class = int(np.bincount(labels, minlength=2).min())
         folds = min(self.calibration_folds, smallest_class)
         if smallest_class >= FEWER_FOLDS_FROM:  # plenty of out-of-fold values either way; refits stay fast
             folds = min(folds, 3)
-        if folds < 2 or smallest_class < MIN_PER_CLASS_FOR_CV:
-            sigmoid = prior_sigmoid(reference, 0.0)
+        if kept is not None and kept.still_fits(labels):
+            calibration: FoldCalibration | None = kept
+        elif folds < 2 or smallest_class < MIN_PER_CLASS_FOR_CV:
+            calibration = None
         else:
             out_of_fold = np.empty(len(labels))
             splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
             for train, test in splitter.split(np.zeros(len(labels)), labels):
                 fold = self._solve(terms[train], dense[train], labels[train], own[train], start=solution)
                 out_of_fold[test] = fold.decision(terms[test], dense[test])
-            sigmoid = fit_sigmoid(out_of_fold, labels, reference)
+            calibration = FoldCalibration.fit(out_of_fold, labels, reference)
+        sigmoid = prior_sigmoid(reference, 0.0) if calibration is None else calibration.on(reference)
         if self.page_base_rate is None:
-            return sigmoid
+            return sigmoid, calibration
         if not 0 < self.page_base_rate < 1:
             raise ValueError(f"page_base_rate must be between 0 and 1, not {self.page_base_rate!r}")
-        return anchored_to_mean(sigmoid, reference, self.page_base_rate)
+        return anchored_to_mean(sigmoid, reference, self.page_base_rate), calibration
 
     def _latent_term_weights(self) -> np.ndarray:
         """Latent weights mapped back onto the term columns: V^T u (zero outside the SVD's columns)."""
@@ -239,7 +264,7 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
         check_is_fitted(self)
-        return self.features_.encode(_as_papers(X))
+        return self.features_.encode(as_papers(X))
 
     def _parts(self, X: pd.DataFrame) -> tuple[Encoded, np.ndarray, np.ndarray]:
         """The encoded papers, their decision values, and the embedding block's share of each."""
@@ -319,24 +344,3 @@ def _mean_of_present(rows: np.ndarray) -> np.ndarray:
 def _columns_used(rows: sp.csr_matrix) -> np.ndarray:
     """Boolean mask of the term columns that occur in any of the rows."""
     return np.bincount(rows.indices, minlength=rows.shape[1]) > 0
-
-
-def _as_papers(X: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(X, pd.DataFrame):
-        raise TypeError(
-            f"papers must be a pandas DataFrame with columns title and abstract, not {type(X).__name__}"
-        )
-    paper_texts(X)  # raises a clear ValueError when a column is missing
-    return X
-
-
-def _as_labels(y: np.ndarray, n_papers: int) -> np.ndarray:
-    labels = np.asarray(y)
-    if labels.ndim != 1 or len(labels) != n_papers:
-        raise ValueError(f"need one label per paper: {n_papers} papers, labels of shape {labels.shape}")
-    if not np.isin(labels, [0, 1]).all():
-        raise ValueError("labels must be 1 (👍) or 0 (👎)")
-    labels = labels.astype(int)
-    if labels.min() == labels.max():
-        raise ValueError("need at least one 👍 (1) and one 👎 (0) to fit")
-    return labels

@@ -32,7 +32,7 @@ def embedding_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return matrix, present
     column = frame[EMBEDDING_COLUMN].to_numpy()
     try:
-        rows = np.stack([np.asarray(column[i], dtype=np.float64).ravel() for i in given])
+        rows = np.stack([np.asarray(column[i]).ravel() for i in given]).astype(np.float64)
     except ValueError:  # vectors of different lengths
         rows = None
     if rows is None or rows.shape[1] != DIMENSIONS or not np.isfinite(rows).all():

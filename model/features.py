@@ -128,6 +128,14 @@ class PreparedCorpus:
     def _init_cache(self) -> None:
         self._cache: OrderedDict[PaperKey, tuple] = OrderedDict()
         self._lock = threading.Lock()
+        self._sample: tuple[Encoded, np.ndarray, np.ndarray] | None = None
+
+    def sample_encoding(self) -> tuple[Encoded, np.ndarray, np.ndarray]:
+        """The calibration sample encoded, with its embedding rows and their mask: every fit on these
+        features reads them, so they are computed once (two threads may both compute them first)."""
+        if self._sample is None:
+            self._sample = (self.encode(self.sample_frame), *embedding_rows(self.sample_frame))
+        return self._sample
 
     @staticmethod
     def _entry(encoded: Encoded, index: int) -> tuple:
@@ -196,12 +204,17 @@ class PreparedCorpus:
         else:
             indices, data = np.zeros(0, dtype=np.int32), np.zeros(0)
         own = sp.csr_matrix((data, indices, indptr), shape=(n, self.n_features))
-        latent = np.empty((n, self.latent_dimensions))
-        norms = np.empty(n)
         k = 0 if self.neighbours is None else self.neighbours.neighbours
-        ids, weights = np.zeros((n, k), dtype=np.int32), np.zeros((n, k), dtype=np.float32)
-        for i, entry in enumerate(entries):
-            latent[i], norms[i], ids[i], weights[i] = entry[2], entry[3], entry[4], entry[5]
+        if n:
+            latent = np.array([entry[2] for entry in entries], dtype=np.float64).reshape(
+                n, self.latent_dimensions
+            )
+            norms = np.fromiter((entry[3] for entry in entries), dtype=np.float64, count=n)
+            ids = np.array([entry[4] for entry in entries], dtype=np.int32).reshape(n, k)
+            weights = np.array([entry[5] for entry in entries], dtype=np.float32).reshape(n, k)
+        else:
+            latent, norms = np.empty((0, self.latent_dimensions)), np.empty(0)
+            ids, weights = np.zeros((0, k), dtype=np.int32), np.zeros((0, k), dtype=np.float32)
         terms = own if self.neighbours is None else (own + self.neighbours.context(ids, weights)).tocsr()
         return Encoded(terms, own, latent, norms, ids, weights)
 
@@ -211,7 +224,7 @@ class PreparedCorpus:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        del state["_cache"], state["_lock"]
+        del state["_cache"], state["_lock"], state["_sample"]
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -25,6 +25,7 @@ def test_init_only_stores_parameters(prepared):
         "class_weight": "balanced",
         "calibration_folds": 5,
         "page_base_rate": 0.05,
+        "warm_start": False,
     }
     assert not [name for name in vars(clf) if name.endswith("_")]
 
