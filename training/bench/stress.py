@@ -35,7 +35,7 @@ from server.store import Paper
 from training.bench.stress_report import LoadResult, ScaleResult, report
 from training.datasets.synthetic_corpus import Sources, build_store, read_sources
 from training.harness.process_memory import MemorySampler, rss_mib
-from training.harness.server_process import ServerProcess
+from training.harness.server_process import KeepAliveClient, ServerProcess
 from training.reports.results import publish
 
 FULL = {
@@ -92,13 +92,15 @@ def measure_scale(work: Path, sources: Sources, size: int, ratings: int, repeats
     try:
         started_mib = rss_mib(server.process.pid)
         fit_seconds = wait_for_corpus_features(server, page, FIT_TIMEOUT_SECONDS)
-        score = [timed(lambda: server.request("POST", "/score", {"papers": page}))[1] for _ in range(repeats)]
+        client = KeepAliveClient(server)  # one kept-alive connection, as the extension's worker has
+        score = [timed(lambda: client.request("POST", "/score", {"papers": page}))[1] for _ in range(repeats)]
         feedback = []
         for repeat in range(max(10, repeats // 3)):
             start = time.perf_counter()
-            server.request("POST", "/feedback", {"paper": page[0], "rating": 1 if repeat % 2 else -1})
-            server.request("POST", "/score", {"papers": page})
+            client.request("POST", "/feedback", {"paper": page[0], "rating": 1 if repeat % 2 else -1})
+            client.request("POST", "/score", {"papers": page})
             feedback.append((time.perf_counter() - start) * 1000)
+        client.close()
         time.sleep(3)  # the model saver writes and releases memory 2 s after the last rating
         return ScaleResult(
             size,
@@ -133,24 +135,25 @@ def measure_load(work: Path, sources: Sources, size: int, ratings: int, seconds:
             make_body: Callable[[int], tuple[str, dict]], samples: list[float] | None, pause: float = 0.0
         ) -> None:
             turn = 0
+            client = KeepAliveClient(server, timeout=60)  # each tab keeps its connection
             while time.monotonic() < deadline:
                 time.sleep(pause)
                 path, body = make_body(turn)
                 try:
-                    status, ms = timed(
-                        lambda path=path, body=body: server.request("POST", path, body, timeout=60)
-                    )
+                    status, ms = timed(lambda path=path, body=body: client.request("POST", path, body))
                 except (
                     OSError,
                     ValueError,
                     http.client.HTTPException,
                 ) as error:  # a refused or timed-out connection counts as an error
                     status, ms = type(error).__name__, 0.0
+                    client.close()  # the next request opens a new connection
                 with lock:
                     statuses[str(status)] += 1
                     if samples is not None and status == 200:
                         samples.append(ms)
                 turn += 1
+            client.close()
 
         def heavy_page(tab: int) -> Callable[[int], tuple[str, dict]]:
             def body(turn: int) -> tuple[str, dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import subprocess
@@ -130,6 +131,41 @@ class ServerProcess:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+
+class KeepAliveClient:
+    """Authenticated API calls over one kept-alive HTTP/1.1 connection, as a browser's fetch() from
+    the extension's worker makes them (a new connection per call adds a TCP handshake and a waitress
+    channel to every request). Reconnects once if the server closed the connection."""
+
+    def __init__(self, server: ServerProcess, timeout: float = 30) -> None:
+        self.server = server
+        self.timeout = timeout
+        self._connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """(status, parsed JSON) of one call under /api/v1, like ServerProcess.request."""
+        payload = None if body is None else json.dumps(body).encode()
+        headers = {"Authorization": f"Bearer {self.server.token}", "Content-Type": "application/json"}
+        for attempt in range(2):
+            if self._connection is None:
+                self._connection = http.client.HTTPConnection(
+                    "127.0.0.1", self.server.port, timeout=self.timeout
+                )
+            try:
+                self._connection.request(method, f"/api/v1{path}", body=payload, headers=headers)
+                response = self._connection.getresponse()
+                return response.status, json.loads(response.read() or b"null")
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 @contextmanager
