@@ -85,6 +85,9 @@ class _ProfileSlot:
     # (revision, vectors generation) at which the rated papers' vectors were last counted, and the count
     labels_counted_at: tuple[int, int] | None = None
     embedded_labels: int = 0
+    # The rated papers' vectors, by (id, title, abstract), as the last fit read them: a refit reads
+    # only the ones it lacks (a vector never changes for the same text under one encoder).
+    rated_vectors: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
     # (vectors generation, corpus features) at which the corpus was last found settled or not
     settled_at: tuple[int, int] | None = None
     settled: bool = False
@@ -207,11 +210,6 @@ class ProfileModels:
         revision = store.revision(profile)
         slot = self._slot(profile)
         counted_at = None if vectors_generation is None else (revision, vectors_generation)
-        if counted_at is not None and slot.labels_counted_at == counted_at:
-            embedded_labels = slot.embedded_labels
-        else:
-            embedded_labels = store.labelled_embedding_count(profile)
-            slot.labels_counted_at, slot.embedded_labels = counted_at, embedded_labels
         if not slot.lock.acquire(blocking=not (stale_ok and slot.model is not None)):
             last = slot.model  # another request holds the lock: it is fitting the model
             if last is not None:
@@ -228,14 +226,27 @@ class ProfileModels:
             if (
                 model is not None
                 and model.revision == revision
-                and model.embedded_labels == embedded_labels
                 and model.corpus is slot.corpus
+                and model.embedded_labels == self._embedded_labels(store, profile, slot, counted_at)
             ):
                 return model
             slot.model = self._fit(store, profile, revision, slot)
+            if slot.model is not None:  # the fit counted them (vectors read after the generation)
+                slot.labels_counted_at, slot.embedded_labels = counted_at, slot.model.embedded_labels
             return slot.model
         finally:
             slot.lock.release()
+
+    @staticmethod
+    def _embedded_labels(
+        store: Store, profile: str, slot: _ProfileSlot, counted_at: tuple[int, int] | None
+    ) -> int:
+        """How many rated papers have a vector now, counted again only when the ratings or the
+        worker's vectors changed since (a join over every rating: asked only of a model that is
+        otherwise current; a new rating refits anyway, and the fit counts them)."""
+        if counted_at is None or slot.labels_counted_at != counted_at:
+            slot.labels_counted_at, slot.embedded_labels = counted_at, store.labelled_embedding_count(profile)
+        return slot.embedded_labels
 
     def settled(self, store: Store, profile: str, model: FittedModel, vectors_generation: int) -> bool:
         """Whether `model` is the one the profile's ratings, corpus and vectors call for and will stay
@@ -327,9 +338,14 @@ class ProfileModels:
             slot.refreshing = False
 
     def _fit(self, store: Store, profile: str, revision: int, slot: _ProfileSlot) -> FittedModel | None:
-        labelled = store.labelled_papers(profile)
+        labelled = store.labelled_papers(profile, known_vectors=slot.rated_vectors)
         if labelled["label"].nunique() < 2:
             return None
+        slot.rated_vectors = {
+            (row.id, row.title, row.abstract): row.embedding
+            for row in labelled.itertuples(index=False)
+            if row.embedding is not None
+        }
         classifier = self._next_classifier(slot)
         classifier.fit(labelled[MODEL_COLUMNS], labelled["label"].to_numpy())
         embedded_labels = int(labelled["embedding"].map(lambda v: v is not None).sum())

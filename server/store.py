@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -665,10 +665,35 @@ class Store:
             )
         return ratings
 
-    def labelled_papers(self, profile: str) -> pd.DataFrame:
+    def labelled_papers(
+        self, profile: str, known_vectors: Mapping[tuple[str, str, str], np.ndarray] | None = None
+    ) -> pd.DataFrame:
         """This profile's rated papers as training data: id, title, abstract, embedding (vector or
-        None, see `corpus`), label (1 👍, 0 👎)."""
+        None, see `corpus`), label (1 👍, 0 👎).
+
+        `known_vectors` (by id, title and abstract: the vectors a caller read before) are not read
+        again: only the other papers' vectors are fetched (the join of every rating's vector is most
+        of the query's time)."""
         profile_id = self._profile_id(profile)
+        if known_vectors is not None:
+            rows = self.db.execute(
+                """SELECT p.id, p.title, p.abstract, CASE r.rating WHEN 1 THEN 1 ELSE 0 END
+                   FROM ratings r JOIN papers p ON p.id = r.paper_id
+                   WHERE r.profile_id = ? ORDER BY r.rated_at, p.id""",
+                (profile_id,),
+            ).fetchall()
+            fetched = self.embeddings_for([row[0] for row in rows if tuple(row[:3]) not in known_vectors])
+            vectors = [known_vectors.get(tuple(row[:3]), fetched.get(row[0])) for row in rows]
+            frame = pd.DataFrame(
+                {
+                    "id": pd.Series([row[0] for row in rows], dtype="object"),
+                    "title": pd.Series([row[1] for row in rows], dtype="object"),
+                    "abstract": pd.Series([row[2] for row in rows], dtype="object"),
+                    "embedding": pd.Series(vectors, dtype="object"),
+                    "label": pd.Series([row[3] for row in rows], dtype="int64"),
+                }
+            )
+            return frame
         frame = self._frame(
             f"""SELECT p.id, p.title, p.abstract, e.vector, CASE r.rating WHEN 1 THEN 1 ELSE 0 END
                FROM ratings r JOIN papers p ON p.id = r.paper_id {_VECTOR_JOIN}

@@ -212,6 +212,28 @@ def test_frames_for_the_model_carry_the_embedding_column(keyed):
     assert list(empty.columns) == ["id", "title", "abstract", "embedding"]
 
 
+def test_labelled_papers_read_only_the_vectors_a_caller_lacks(keyed):
+    for n in range(3):
+        keyed.set_rating(DEFAULT_PROFILE, paper(n), 1 if n % 2 else -1)
+    keyed.save_embeddings(KEY, [(paper(0), unit_vector(0)), (paper(1), unit_vector(1))])
+    full = keyed.labelled_papers(DEFAULT_PROFILE)
+    fresh = keyed.labelled_papers(DEFAULT_PROFILE, known_vectors={})
+    assert fresh[["id", "title", "abstract", "label"]].equals(full[["id", "title", "abstract", "label"]])
+    assert fresh["label"].dtype == full["label"].dtype == np.int64
+    for left, right in zip(fresh["embedding"], full["embedding"], strict=True):
+        assert (left is None and right is None) or np.array_equal(left, right)
+    # A known vector is taken as given (not read again), keyed by the text it was computed from.
+    marker = np.full(EMBEDDING_DIMENSIONS, 0.5, dtype=np.float32)
+    known = {(paper(0).id, paper(0).title, paper(0).abstract): marker}
+    reused = keyed.labelled_papers(DEFAULT_PROFILE, known_vectors=known).set_index("id")["embedding"]
+    assert reused[paper(0).id] is marker and reused[paper(2).id] is None
+    np.testing.assert_array_equal(reused[paper(1).id], full.set_index("id")["embedding"][paper(1).id])
+    # Once the paper's text changed, the known vector no longer matches: the stored one is read.
+    stale = {(paper(1).id, "an older title", paper(1).abstract): marker}
+    again = keyed.labelled_papers(DEFAULT_PROFILE, known_vectors=stale).set_index("id")["embedding"]
+    assert again[paper(1).id] is not marker
+
+
 def test_backlog_lists_papers_without_a_vector_newest_first(keyed):
     for n in range(4):
         keyed.record_seen(DEFAULT_PROFILE, [paper(n)])
