@@ -23,13 +23,14 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from model import ModelLoadError, load_model, make_classifier, prepare_corpus, save_model
+from model import ModelLoadError, load_model, make_classifier, prepare_corpus
 from model.corpus_sample import FIT_SAMPLE_SIZE, prepare_corpus_sampled
 from model.persistence import remove_stale_temp_files
 from model.text import TEXT_COLUMNS
 from server.child_process import ChildProcessDied, run_in_child
 from server.config import remove_saved_model, saved_model_path
-from server.memory import limit_malloc_arenas, release_free_memory
+from server.memory import limit_malloc_arenas
+from server.model_saver import ModelSaver
 from server.score_cache import ScoreCache
 from server.store import Store, now
 
@@ -39,7 +40,6 @@ MODEL_COLUMNS = [*TEXT_COLUMNS, "embedding"]  # embedding: float32 (384,) vector
 CORPUS_REFRESH_GROWTH = 1.25  # refit corpus features once the corpus is a quarter larger
 CORPUS_REFRESH_MIN_NEW = 50
 QUALITY_MIN_PER_CLASS = 5  # cross-validated quality (server and `papersieve eval --profile`)
-SAVE_DELAY_SECONDS = 2.0
 IN_PROCESS_MAX_PAPERS = 2_000
 CORPUS_CHECK_SECONDS = 30.0
 
@@ -91,72 +91,6 @@ class _ProfileSlot:
     # (vectors generation, corpus features) at which the corpus was last found settled or not
     settled_at: tuple[int, int] | None = None
     settled: bool = False
-
-
-class ModelSaver:
-    """A background thread that writes models to disk once a profile's ratings have been quiet for
-    `delay` seconds, so that a burst of clicks never waits for (or competes with) joblib."""
-
-    def __init__(self, delay: float = SAVE_DELAY_SECONDS) -> None:
-        self.delay = delay
-        self._pending: dict[Path, tuple[Any, dict, float]] = {}
-        self._saving = False
-        self._flushing = 0
-        self._changed = threading.Condition()
-        threading.Thread(target=self._run, name="papersieve-model-saver", daemon=True).start()
-
-    def schedule(self, path: Path, classifier: Any, meta: dict) -> None:
-        """Save this model later; a newer model for the same path replaces it and restarts the wait."""
-        with self._changed:
-            self._pending[path] = (classifier, meta, time.monotonic())
-            self._changed.notify_all()
-
-    def _next_due(self) -> tuple[Path, Any, dict]:
-        with self._changed:
-            while True:
-                if self._pending:
-                    path, (classifier, meta, stamp) = min(self._pending.items(), key=lambda item: item[1][2])
-                    wait = 0.0 if self._flushing else stamp + self.delay - time.monotonic()
-                    if wait <= 0:
-                        del self._pending[path]
-                        self._saving = True
-                        return path, classifier, meta
-                    self._changed.wait(wait)
-                else:
-                    self._changed.wait()
-
-    def _run(self) -> None:
-        while True:
-            path, classifier, meta = self._next_due()
-            try:
-                save_model(classifier, path, meta=meta)
-                release_free_memory()  # the fit's and the save's temporaries, quiet for a while now
-            except OSError as error:  # a full or read-only disk: one line, no traceback
-                log.warning(
-                    "could not save the model to %s (%s): the one in memory serves, and it is "
-                    "saved with the next change",
-                    path,
-                    error.strerror or error,
-                )
-            except Exception:
-                log.exception("could not save the model to %s", path)
-            finally:
-                with self._changed:
-                    self._saving = False
-                    self._changed.notify_all()
-
-    def discard(self, path: Path) -> None:
-        with self._changed:
-            self._pending.pop(path, None)
-
-    def flush(self) -> None:
-        """Write every scheduled model now and wait until they are on disk."""
-        with self._changed:
-            self._flushing += 1
-            self._changed.notify_all()
-            while self._pending or self._saving:
-                self._changed.wait()
-            self._flushing -= 1
 
 
 class ProfileModels:

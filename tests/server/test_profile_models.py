@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from model import load_model, make_classifier
-from server.profile_models import ModelSaver, ProfileModels
+from server.model_saver import ModelSaver
+from server.profile_models import ProfileModels
 from server.store import DEFAULT_PROFILE, Paper, Store
 
 
