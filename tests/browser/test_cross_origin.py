@@ -9,9 +9,10 @@ same-origin) is refused for its Host."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from server.pairing import new_pairing_code
@@ -110,7 +111,18 @@ def web_server(port: int, html: str) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    accepted: list[socket.socket] = []
+
+    class Server(ThreadingHTTPServer):
+        """Also drops the connections it accepted when it stops: Chromium may hold one it opened
+        ahead of need, and would send the next request over it to this server, not to whatever
+        listens on the port afterwards (as a rebound name leads to another machine's server)."""
+
+        def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+            accepted.append(request)
+            super().process_request(request, client_address)
+
+    server = Server(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -118,6 +130,9 @@ def web_server(port: int, html: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        for connection in accepted:
+            with suppress(OSError):  # closed already
+                connection.shutdown(socket.SHUT_RDWR)
         thread.join()
 
 
