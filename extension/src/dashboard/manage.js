@@ -3,8 +3,7 @@
 // worker; text only via textContent.
 import { ask } from "../shared/messaging.js";
 import { rounds } from "../shared/rounds.js";
-import { IMPORT_FORMATS } from "../onboarding/steps.js";
-import { importChosenFile } from "../shared/library-import.js";
+import { fillImportFormats, importChosenFile } from "../shared/library-import.js";
 import * as view from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -128,13 +127,6 @@ export function wireManagement({ state, say, showCounts, loadProfiles, reload })
   $("delete-no").addEventListener("click", () => {
     $("delete-confirm").hidden = true;
   });
-  $("import-format").replaceChildren(
-    ...IMPORT_FORMATS.map(({ value, label }) => {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = label;
-      return option;
-    }),
-  );
+  fillImportFormats($("import-format"));
   return { countsChanged };
 }

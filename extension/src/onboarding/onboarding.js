@@ -3,13 +3,12 @@
 // token pasted), import a library, open a digest page. Every server call goes through the worker
 // by named intent; server text reaches the page only through textContent.
 import { ask, ext } from "../shared/messaging.js";
-import { importChosenFile } from "../shared/library-import.js";
+import { fillImportFormats, importChosenFile } from "../shared/library-import.js";
 import { neededOrigins } from "../shared/permissions.js";
 import { rounds } from "../shared/rounds.js";
 import {
   COMMANDS,
   DIGEST_PAGES,
-  IMPORT_FORMATS,
   SERVER_RECHECK_MS,
   STEP_IDS,
   normalizePairingCode,
@@ -51,14 +50,7 @@ function fillStatic() {
   $("at-login-command").textContent = COMMANDS.atLogin;
   $("pair-command").textContent = COMMANDS.pair;
   $("token-command").textContent = COMMANDS.token;
-  $("import-format").replaceChildren(
-    ...IMPORT_FORMATS.map(({ value, label }) => {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = label;
-      return option;
-    }),
-  );
+  fillImportFormats($("import-format"));
   $("digest-buttons").replaceChildren(
     ...DIGEST_PAGES.map(({ url, label }) => {
       const button = document.createElement("button");

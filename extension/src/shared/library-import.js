@@ -2,7 +2,19 @@
 // send it through the worker's importLibrary intent, say how it went and list the skipped entries.
 // Text only via textContent.
 import { ask } from "./messaging.js";
-import { importFormatFor, importSummary } from "../onboarding/steps.js";
+import { IMPORT_FORMATS, importFormatFor, importSummary } from "../onboarding/steps.js";
+
+/** Fill a <select> with the import formats the server reads ("tell from the file" first). */
+export function fillImportFormats(select) {
+  select.replaceChildren(
+    ...IMPORT_FORMATS.map(({ value, label }) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      return option;
+    }),
+  );
+}
 
 /**
  * Import the file chosen in `fileInput` (format from `formatSelect`, "auto" tells it from the name)
