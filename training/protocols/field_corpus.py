@@ -15,7 +15,6 @@ the field's own words a reader's taste is about. Users, pages and labels are the
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from functools import partial
@@ -36,7 +35,7 @@ from training.protocols.episodes import (
     tag_vectors,
 )
 from training.protocols.ranking_metrics import PAGE_METRICS
-from training.protocols.replay import run_replay
+from training.protocols.replay import replay_arguments, run_replay
 from training.protocols.scorers import (
     EMBEDDING_ROCCHIO,
     OURS,
@@ -141,14 +140,7 @@ def report(results: pd.DataFrame, resamples: np.ndarray, seconds: float, command
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=200, help="citeulike-t users (default: 200)")
-    parser.add_argument("--budgets", type=int, nargs="+", default=[2, 5, 10], help="thumbs-up budgets")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the replay's draws (default: 0)")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
-    args = parser.parse_args(argv)
-    if args.users < 1 or min(args.budgets) < 1 or max(args.budgets) > 20:
-        parser.error("--users must be positive and budgets between 1 and 20")
+    args = replay_arguments(__doc__.splitlines()[0], [2, 5, 10], 0, argv)
     start = time.perf_counter()
     try:
         data = with_embeddings(load_citeulike(), "citeulike-t")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections.abc import Callable
 
@@ -50,3 +51,20 @@ def run_replay(
         seconds = time.perf_counter() - start
         log(f"  {method}: {seconds:.1f}s ({len(episodes)} users x {len(budgets)} budgets)")
     return pd.DataFrame(rows), kept
+
+
+def replay_arguments(
+    description: str, budgets: list[int], seed: int, argv: list[str] | None = None
+) -> argparse.Namespace:
+    """A side study's command line: --users (citeulike-t), --budgets, --seed and --no-write, checked."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--users", type=int, default=200, help="citeulike-t users (default: 200)")
+    parser.add_argument("--budgets", type=int, nargs="+", default=budgets, help="thumbs-up budgets")
+    parser.add_argument(
+        "--seed", type=int, default=seed, help=f"seed of the replay's draws (default: {seed})"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
+    args = parser.parse_args(argv)
+    if args.users < 1 or min(args.budgets) < 1 or max(args.budgets) > 20:
+        parser.error("--users must be positive and budgets between 1 and 20")
+    return args

@@ -12,7 +12,6 @@ citeulike-t's 25,975-paper pool is larger than that: here ours is fitted once on
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -24,7 +23,7 @@ from training.datasets.citeulike import load_citeulike, with_embeddings
 from training.protocols.bootstrap import format_interval, mean_interval, resample_indices
 from training.protocols.episodes import ReplaySettings, make_episodes
 from training.protocols.ranking_metrics import PAGE_METRICS
-from training.protocols.replay import run_replay
+from training.protocols.replay import replay_arguments, run_replay
 from training.protocols.scorers import classifier_scorer, embedding_rocchio_scorer
 from training.protocols.summary_tables import markdown_table
 from training.reports.results import publish
@@ -78,14 +77,7 @@ def report(results: pd.DataFrame, seed: int, seconds: float, command: str) -> st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=200, help="citeulike-t users (default: 200)")
-    parser.add_argument("--budgets", type=int, nargs="+", default=[2, 5, 10, 20], help="thumbs-up budgets")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the replay's draws (default: 1)")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave training/RESULTS.md alone")
-    args = parser.parse_args(argv)
-    if args.users < 1 or min(args.budgets) < 1 or max(args.budgets) > 20:
-        parser.error("--users must be positive and budgets between 1 and 20")
+    args = replay_arguments(__doc__.splitlines()[0], [2, 5, 10, 20], 1, argv)
     start = time.perf_counter()
     try:
         results = run(args.users, tuple(args.budgets), args.seed, "random")
