@@ -26,10 +26,11 @@ from model.calibration import FoldCalibration, Sigmoid, anchored_to_mean, prior_
 from model.corpus_cache import resolve_corpus
 from model.embedding import DIMENSIONS
 from model.embedding_space import embedding_rows
-from model.explain import explain_rows, strongest_terms
+from model.explain import Explanations
 from model.features import Encoded, PreparedCorpus
 from model.inputs import as_labels, as_papers
 from model.linear import LinearFit, fit_logistic
+from model.prior import columns_used, rocchio_prior
 
 MIN_PER_CLASS_FOR_CV = 3
 FEWER_FOLDS_FROM = 50
@@ -39,7 +40,7 @@ EMBEDDING_WEIGHT = 1.0
 DISLIKE_WEIGHT = 0.25
 
 
-class PaperClassifier(ClassifierMixin, BaseEstimator):
+class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
     """Scores papers (DataFrame with `title`, `abstract`) for one reader from 👍 (1) / 👎 (0) labels.
 
     Parameters
@@ -136,8 +137,8 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         self.n_labels_ = {"up": int(labels.sum()), "down": int(len(labels) - labels.sum())}
         self.latent_term_weights_ = self._latent_term_weights()
         self.term_weights_ = self.coef_ + self.latent_term_weights_
-        self.liked_terms_ = _columns_used(encoded.own[labels == 1])
-        self.disliked_terms_ = _columns_used(encoded.own[labels == 0])
+        self.liked_terms_ = columns_used(encoded.own[labels == 1])
+        self.disliked_terms_ = columns_used(encoded.own[labels == 0])
         return self
 
     @property
@@ -171,37 +172,28 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         own: sp.csr_matrix,
         start: LinearFit | None = None,
     ) -> LinearFit:
-        """The prior covers the expanded rows' every term; the labels move the weights of the rated
-        papers' own terms only (few columns: fits stay fast, and a neighbour's word keeps its prior)."""
-        liked, disliked = labels == 1, labels == 0
-        corpus, k = self.features_, self._latent_columns
-        term_mean = corpus.term_mean
-        term_prior = (
-            np.asarray(terms[liked].mean(axis=0)).ravel()
-            - self.corpus_weight * term_mean
-            - self.dislike_weight * (np.asarray(terms[disliked].mean(axis=0)).ravel() - term_mean)
+        """The prior (model/prior.py) covers the expanded rows' every term; the labels move the
+        weights of the rated papers' own terms only (few columns: fits stay fast, and a neighbour's
+        word keeps its prior)."""
+        term_prior, dense_prior = rocchio_prior(
+            terms,
+            dense,
+            labels,
+            self.features_,
+            latent_weight=self.latent_weight,
+            corpus_weight=self.corpus_weight,
+            dislike_weight=self.dislike_weight,
+            strength=self.prior_strength,
         )
-        latent_mean = np.sqrt(self.latent_weight) * corpus.latent_mean
-        latent = dense[:, :k]
-        latent_prior = (
-            latent[liked].mean(axis=0)
-            - self.corpus_weight * latent_mean
-            - self.dislike_weight * (latent[disliked].mean(axis=0) - latent_mean)
-        )
-        embedding_prior = _mean_of_present(dense[liked, k:]) - self.dislike_weight * _mean_of_present(
-            dense[disliked, k:]
-        )
-        strength = self.prior_strength
-        dense_prior = strength * np.concatenate([latent_prior, embedding_prior])
         return fit_logistic(
             terms,
             dense,
-            strength * term_prior,
+            term_prior,
             dense_prior,
             labels,
             self._sample_weight(labels),
             self.C,
-            free_columns=_columns_used(own),
+            free_columns=columns_used(own),
             start=start,
         )
 
@@ -287,44 +279,6 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
         positive = self.predict_proba(X)[:, 1] >= 0.5
         return self.classes_[positive.astype(int)]
 
-    def explain(self, X: pd.DataFrame, top_k: int = 5) -> list[dict]:
-        """Per paper, its own terms that pushed its score up / down most for this reader, and
-        `words_share`: the part of its decision value (less the intercept) that words carry, in
-        absolute terms, against the sentence embedding's part (1.0 with no embedding)."""
-        return self.score_and_explain(X, top_k)[1]
-
-    def score_and_explain(self, X: pd.DataFrame, top_k: int = 5) -> tuple[np.ndarray, list[dict]]:
-        """P(👍) per paper and its explanation (as `explain`), from one pass over the papers."""
-        encoded, decision, embedding_part = self._parts(X)
-        probabilities = self.calibrator_(decision)
-        reasons = explain_rows(encoded.own, self._contributions(encoded, encoded.own), self.features_, top_k)
-        words_part = np.abs(decision - self.intercept_ - embedding_part)
-        total = words_part + np.abs(embedding_part)
-        share = np.divide(words_part, total, out=np.ones_like(total), where=total > 0)
-        for entry, value in zip(reasons, share, strict=True):
-            entry["words_share"] = round(float(value), 3)
-        return probabilities, reasons
-
-    def _contributions(self, encoded: Encoded, rows: sp.csr_matrix | None = None) -> np.ndarray:
-        """Each stored term's exact share of the decision value (aligned with rows.data), for the
-        expanded rows (default: the shares add up to the decision value less the intercept) or for
-        a part of them such as the paper's own terms (encoded.own).
-
-        Term part: t_j w_j. Latent part: z(x) . u = sum_j t_j (V^T u)_j / ||t V^T||, so term j
-        carries t_j (V^T u)_j / ||t V^T|| of it."""
-        rows = encoded.terms if rows is None else rows
-        norms = encoded.latent_norms
-        inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        row_of_entry = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-        latent_weights = self.latent_term_weights_[rows.indices] * inverse[row_of_entry]
-        return rows.data * (self.coef_[rows.indices] + latent_weights)
-
-    def top_terms(self, k: int = 15) -> dict[str, list[str]]:
-        """The profile's strongest terms for (among the 👍 papers' words) and against (among the 👎
-        papers' words)."""
-        check_is_fitted(self)
-        return strongest_terms(self.term_weights_, self.features_, k, self.liked_terms_, self.disliked_terms_)
-
     def suggestion_order(self, X: pd.DataFrame) -> np.ndarray:
         """Indices of X, most informative to rate first (probability closest to 1/2)."""
         return uncertainty_order(self.predict_proba(X)[:, 1])
@@ -333,14 +287,3 @@ class PaperClassifier(ClassifierMixin, BaseEstimator):
 def uncertainty_order(probabilities: np.ndarray) -> np.ndarray:
     """Indices, the probability closest to 1/2 (the rating that would teach most) first."""
     return np.argsort(np.abs(np.asarray(probabilities) - 0.5), kind="stable")
-
-
-def _mean_of_present(rows: np.ndarray) -> np.ndarray:
-    """Mean of the rows that are not all zero (papers with a vector); zero when there is none."""
-    present = np.abs(rows).sum(axis=1) > 0
-    return rows[present].mean(axis=0) if present.any() else np.zeros(rows.shape[1])
-
-
-def _columns_used(rows: sp.csr_matrix) -> np.ndarray:
-    """Boolean mask of the term columns that occur in any of the rows."""
-    return np.bincount(rows.indices, minlength=rows.shape[1]) > 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.classifier import _columns_used
 from model.linear import fit_logistic
+from model.prior import columns_used
 
 
 def test_a_warm_start_reaches_the_cold_starts_solution(prepared, hf_papers):
@@ -15,7 +15,7 @@ def test_a_warm_start_reaches_the_cold_starts_solution(prepared, hf_papers):
     terms, dense = encoded.terms, 0.5 * encoded.latent
     prior = 10 * (np.asarray(terms[labels == 1].mean(axis=0)).ravel() - prepared.term_mean)
     dense_prior = 10 * (dense[labels == 1].mean(axis=0) - 0.5 * prepared.latent_mean)
-    free = _columns_used(encoded.own)
+    free = columns_used(encoded.own)
 
     def fit(rows, start=None):
         weights = np.ones(len(rows))
