@@ -11,15 +11,21 @@ from server import __version__
 from server.dashboard_data import MAX_QUERY_LENGTH, search_ratings
 from server.label_formats import EXPORT_FORMATS, FORMAT_BY_CONTENT_TYPE, export_ratings, read_import
 from server.openapi import openapi_document
-from server.request_context import get_embeddings, get_models, get_store, json_response
-from server.rules import MAX_RULES, authors_by_id
+from server.request_context import (
+    get_embeddings,
+    get_models,
+    get_score_requests,
+    get_store,
+    json_response,
+)
+from server.rules import MAX_RULES
+from server.score_request import score_arguments
 from server.scoring import readiness, score_page, suggestions
 from server.store import DEFAULT_PROFILE, RatedPaper, Store
 from server.validation import (
     InvalidInput,
     check_json_object,
     check_paper,
-    check_papers,
     check_profile_name,
     check_rating,
     normalise_paper_id,
@@ -37,10 +43,15 @@ IMPORT_PREVIEW = 10
 MAX_SKIPPED_SHOWN = 100
 
 
-def json_body() -> dict:
+def json_bytes() -> bytes:
+    """The request's body, which must be sent as JSON."""
     if request.mimetype != "application/json":
         abort(415, "send the body as JSON with 'Content-Type: application/json'")
-    return check_json_object(parse_json(request.get_data(as_text=True)))
+    return request.get_data()
+
+
+def json_body() -> dict:
+    return check_json_object(parse_json(json_bytes().decode(errors="replace")))
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -68,11 +79,8 @@ def openapi() -> Any:
 
 @api.post("/score")
 def score() -> Any:
-    body = json_body()
-    profile = check_profile_name(body.get("profile", DEFAULT_PROFILE))
-    papers = check_papers(body.get("papers", []))
-    authors = authors_by_id(body.get("papers", []))
-    return json_response(score_page(get_store(), get_models(), get_embeddings(), profile, papers, authors))
+    checked = score_arguments(get_score_requests(), json_bytes())  # a page sent again: no re-check
+    return json_response(score_page(get_store(), get_models(), get_embeddings(), **checked))
 
 
 @api.post("/feedback")

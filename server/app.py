@@ -1,4 +1,4 @@
-"""The Flask application factory: defaults, then the caller's config; one store connection per request.
+"""The Flask application factory: defaults, then the caller's config; store connections pooled across requests.
 
 Config: DATA_DIR (required), TOKEN (fixed; default: the data directory's token file, re-read when
 `papersieve token --rotate` changes it), EMBEDDINGS (default True: run the background embedding worker),
@@ -69,6 +69,8 @@ def shutdown_app(app: Flask) -> None:
     """Stop the embedding worker (after its current batch) and write pending models to disk."""
     app.extensions["papersieve_embeddings"].stop()
     app.extensions["papersieve_models"].saver.flush()
+    if "papersieve_store_pool" in app.extensions:
+        app.extensions["papersieve_store_pool"].close()
     app.extensions["papersieve_keeper"].close()
 
 

@@ -210,6 +210,8 @@ class Store:
         self._encoder = encoder
         self.data_dir = data_dir
         self.read_only = read_only  # opened read-only because the data directory can't be written
+        self.failed = False  # a write failed on this connection (server/store_pool.py drops it)
+        self.writes = 0  # write transactions committed on this connection
         self._file_id = _file_id(data_dir / DATABASE_NAME) if data_dir is not None else None
 
     @property
@@ -300,10 +302,12 @@ class Store:
             with self.db:
                 yield
         except (OSError, sqlite3.OperationalError) as error:
+            self.failed = True
             reason = unavailable(self.data_dir, error) if self.data_dir is not None else None
             if reason is None:
                 raise
             raise reason from None
+        self.writes += 1
 
     # --- profiles -------------------------------------------------------------------------------
 

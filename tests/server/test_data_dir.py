@@ -92,6 +92,7 @@ def test_a_full_disk_is_503_and_no_acknowledged_rating_is_lost(api, data_dir, mo
         return connection
 
     monkeypatch.setattr(store_module, "_connect", small_disk)
+    api.client.application.extensions["papersieve_store_pool"].clear()  # kept ones have no limit
     acknowledged, refused = [0], None
     for i in range(1, 60):  # each rating brings a 20,000-character abstract: a few pages
         response = feedback(api, i, 1 if i % 2 else -1, abstract="word " * 4_000)
