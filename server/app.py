@@ -1,4 +1,4 @@
-"""The Flask application factory: defaults, then the caller's config; store connections pooled across requests.
+"""The Flask application factory: defaults, then the caller's config; store connections kept across requests.
 
 Config: DATA_DIR (required), TOKEN (fixed; default: the data directory's token file, re-read when
 `papersieve token --rotate` changes it), EMBEDDINGS (default True: run the background embedding worker),

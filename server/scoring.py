@@ -11,6 +11,7 @@ import pandas as pd
 
 from model.classifier import uncertainty_order
 from server.embedding_worker import EmbeddingWorker
+from server.page_reads import page_reads, record_seen
 from server.profile_models import MODEL_COLUMNS, ProfileModels
 from server.rules import match_page, rule_reason
 from server.store import Paper, Store
@@ -49,12 +50,13 @@ def score_page(
     """/score's reply: readiness and, per paper, its score, reasons, rating and provisional flag,
     and the profile's winning rule when one matches (server/rules.py; before the model is ready
     too). Never waits for the encoder: papers without a vector are queued and scored provisionally."""
-    store.record_seen(profile, papers)
-    matched = match_page(store.rules(profile), papers, authors or {})
-    state = readiness(store, profile)
+    record_seen(store, profile, papers)
     ids = [paper.id for paper in papers]
-    ratings = store.ratings_of(profile, ids)
-    vectors = store.embeddings_for(ids)  # one query
+    reads = page_reads(store, profile, ids)  # unchanged database, same page: no query (page_reads.py)
+    matched = match_page(reads.rules, papers, authors or {})
+    labels = reads.labels
+    state = {"ready": labels.needed == 0, "labels": labels.as_dict(), "needed": labels.needed}
+    ratings, vectors = reads.ratings, reads.vectors
     embeddings.enqueue([paper_id for paper_id in ids if paper_id not in vectors])
     generation = embeddings.embedded
     model = models.current(store, profile, generation, stale_ok=True) if state["ready"] else None

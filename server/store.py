@@ -388,13 +388,14 @@ class Store:
 
     # --- papers ---------------------------------------------------------------------------------
 
-    def record_seen(self, profile: str, papers: Iterable[Paper]) -> None:
-        """Keep every paper a profile was asked to score: its text is the unlabelled corpus."""
+    def record_seen(self, profile: str, papers: Iterable[Paper]) -> bool:
+        """Keep every paper a profile was asked to score: its text is the unlabelled corpus. False
+        when they could not be kept (the data directory can't be written)."""
         profile_id = self._profile_id(profile)
         stamp = now()
         papers = list(papers)
         if self._recorded_already(profile_id, papers):  # a page scored again: a read, not a write
-            return
+            return True
         try:
             with self._writing():
                 self._upsert_papers(papers, stamp)
@@ -404,6 +405,13 @@ class Store:
                 )
         except DataDirUnavailable as error:  # scoring goes on; these papers just aren't kept
             _warn_now_and_then(f"papers seen are not kept: {error}")
+            return False
+        return True
+
+    def state(self) -> tuple[int, int]:
+        """A token that differs whenever the database may have changed since it was last taken:
+        another connection committed (SQLite's data_version) or this one changed a row."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
 
     def _recorded_already(self, profile_id: int, papers: list[Paper]) -> bool:
         """Whether recording these papers would change nothing: each is stored, seen by the profile,

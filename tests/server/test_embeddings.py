@@ -257,6 +257,8 @@ def test_score_reads_all_vectors_of_a_page_in_one_query(data_dir, make_api, hf_p
         return store
 
     monkeypatch.setattr(server.api, "get_store", traced)
+    with Store.open(data_dir, setup=False) as other:  # a commit: the page is read afresh (page_reads.py)
+        other.ensure_profile("other")
     body = api.post("/score", json={"papers": hf_papers}).json
     assert len(body["scores"]) == len(hf_papers)
     vector_reads = [sql for sql in statements if "vector FROM embeddings" in sql]
