@@ -1,7 +1,7 @@
 """The SQLite store: profiles, papers (deduplicated by id), what each profile has seen, and ratings.
 
-The only module that talks SQL. One `Store` wraps one connection; the Flask app opens one per
-request, the CLI one per command, the embedding worker one for its thread.
+The only module that talks SQL. One `Store` wraps one connection; the Flask app keeps a few across
+requests (server/store_pool.py), the CLI opens one per command, the embedding worker one for its thread.
 
 Sentence vectors are kept per paper under an encoder key (name, version) as float16 BLOBs; a
 `Store` reads and writes the vectors of its `encoder` key (by default the current encoder's, see
@@ -226,7 +226,7 @@ class Store:
     def open(cls, data_dir: Path | str, *, setup: bool = True, encoder: Any = _DEFAULT) -> Store:
         """Open the database in `data_dir`; with `setup`, create or migrate it and its default profile.
 
-        The server sets up once at start and then opens one connection per request without it:
+        The server sets up once at start and then opens its requests' connections without it:
         such a connection never creates the directory or the database (a vanished data directory,
         an unmounted disk, is reported, not silently replaced by an empty one), and when the
         directory can't be written it opens the database read-only, so that reads are still
