@@ -6,7 +6,7 @@ A kept connection is used again only while nothing could make it differ from a f
   replaced by a restored copy), and the directory, the database and its -wal file can still be
   written (not remounted read-only or made read-only): one `stat` and three `access` calls each
   time it is handed out;
-- it was opened read-write and none of its writes failed: a read-only connection (the directory
+- it is not left inside a transaction, was opened read-write and none of its writes failed: a read-only connection (the directory
   could not be written when it opened) and one whose write failed (read-only, gone, full) are
   closed after their request;
 - the data directory has had no fault since: after one, every request opens a connection of its
@@ -66,7 +66,7 @@ class StorePool:
 
     def release(self, store: Store, error: BaseException | None = None) -> None:
         """Keep `store` for a later request when it is as good as a fresh connection, else close it."""
-        keep = error is None and not store.read_only and not store.failed
+        keep = error is None and not store.read_only and not store.failed and not store.db.in_transaction
         dropped = [store]
         with self._lock:
             if store.failed or store.read_only:

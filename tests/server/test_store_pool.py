@@ -106,6 +106,14 @@ def test_a_request_that_raised_does_not_keep_its_connection(data_dir) -> None:
     assert len(pool) == 0
 
 
+def test_a_connection_left_in_a_transaction_is_not_kept(data_dir) -> None:
+    pool = StorePool(data_dir)
+    store = pool.acquire()
+    store.db.execute("UPDATE profiles SET revision = revision")  # opens a transaction, never committed
+    pool.release(store)
+    assert len(pool) == 0
+
+
 def test_closing_the_pool_closes_idle_and_later_connections(data_dir) -> None:
     pool = StorePool(data_dir)
     busy = pool.acquire()
