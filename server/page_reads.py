@@ -18,7 +18,7 @@ import numpy as np
 
 from server.store import LabelCounts, Paper, Rule, Store
 
-MAX_PAGES = 4  # pages remembered per connection (500 vectors of 1.5 KB at most each)
+MAX_PAGES = 2  # pages remembered per connection (each up to 500 vectors of 1.5 KB)
 
 
 @dataclass(frozen=True)

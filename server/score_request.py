@@ -16,8 +16,8 @@ from server.rules import authors_by_id
 from server.store import DEFAULT_PROFILE, Paper
 from server.validation import check_json_object, check_papers, check_profile_name, parse_json
 
-MAX_BODIES = 16  # a few tabs' pages
-MAX_BYTES = 8 * 1024 * 1024  # every kept body together
+MAX_BODIES = 8  # a few tabs' pages
+MAX_BYTES = 2 * 1024 * 1024  # every kept body together (a 104-paper page is ~190 KB)
 
 
 @dataclass(frozen=True)
