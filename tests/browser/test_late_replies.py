@@ -1,8 +1,9 @@
 """Late replies on the extension's pages never show over newer ones: the dashboard's delete
 question only ever counts the shown profile's own ratings, a profile action's message never
 replaces a later one, an older overview never brings back older counts; the popup's read of the
-page never re-ticks a switch the reader just flipped; the onboarding page's token check never
-overwrites the pairing's message.
+page never re-ticks a switch the reader just flipped, nor does an older profile list replace a
+newer one; an older import never overwrites a newer import's message; the onboarding page's token
+check never overwrites the pairing's message.
 
 Each page's own asks to the real worker (and through it to the real server) are wrapped, in that
 page only, by HOLD_REPLIES_JS: every reply is passed on unchanged, counted by intent, and the next
@@ -222,3 +223,46 @@ def test_a_token_check_begun_before_pairing_never_overwrites_its_message(browser
     release(page, "getSettings")  # the older check ("no token yet") arrives last
     assert page.locator("#pair-status").inner_text().startswith("Paired with")
     assert page.locator("#step-pair").get_attribute("data-state") == "done"
+
+
+def test_an_older_profile_list_never_replaces_the_newer_choice_in_the_popup(browser, server, profile):
+    other = f"{profile}-other"
+    create_profile(server, other)
+    import_records(server, other, rated_records(s.expertise_papers(3), 2, 1))
+    popup = browser.context.new_page()
+    popup.goto(browser.extension_url("src/popup/popup.html"))
+    popup.wait_for_function("(name) => document.querySelector('#profile-select').value === name", arg=profile)
+
+    # The reader switches to the other profile, and that switch's read of the status is slow.
+    hold(popup, "getStatus")
+    popup.select_option("#profile-select", other)
+    wait_for_held(popup, 1)
+    # Meanwhile the reader switches back; that read is quick and shows the first profile again.
+    popup.select_option("#profile-select", profile)
+    popup.wait_for_function("() => document.querySelector('#labels').textContent.includes('👍 0 · 👎 0')")
+
+    release(popup, "getStatus")  # the older status ("other" active, 2 👍 1 👎) arrives last
+    assert popup.locator("#profile-select").input_value() == profile
+    assert "👍 0 · 👎 0" in popup.locator("#labels").inner_text()
+    stored = browser.storage("async () => (await chrome.storage.local.get('settings')).settings.profile")
+    assert stored == profile
+
+
+def test_an_older_import_never_overwrites_a_newer_imports_message(browser, server, profile, tmp_path):
+    page = open_dashboard(browser, profile)
+    wait_for_text(page, "labels-text", "0 ratings")
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("2401.00001\n", encoding="utf-8")
+    second.write_text("2401.00002\n2401.00003\n", encoding="utf-8")
+
+    hold(page, "importLibrary")
+    page.set_input_files("#import-file", str(first))
+    page.click("#import")
+    wait_for_held(page, 1)
+    page.set_input_files("#import-file", str(second))
+    page.click("#import")
+    wait_for_text(page, "import-status", "Imported 2")
+
+    release(page, "importLibrary")  # the first import's reply ("Imported 1") arrives last
+    assert "Imported 2" in page.locator("#import-status").inner_text()
+    page.wait_for_function("() => document.querySelectorAll('#rated-list li.paper').length === 3")

@@ -9,6 +9,9 @@ const $ = (id) => document.getElementById(id);
 // reader flips (and again once the worker stored it), so a read begun earlier never re-ticks a
 // switch over the reader's newer choice.
 const page = rounds();
+// The connection, profile list and counts: a status read begun before a newer one (a switch or a
+// create reads again) never shows its older list over the newer one.
+const statusReads = rounds();
 
 function showConnection(status) {
   const connection = $("connection");
@@ -110,7 +113,9 @@ function showProfileError(reply) {
 }
 
 async function refresh() {
+  const round = statusReads.next();
   const status = await ask("getStatus");
+  if (!statusReads.current(round)) return;
   showConnection(status);
   showProfiles(status);
   await showPage();

@@ -2,6 +2,7 @@
 // send it through the worker's importLibrary intent, say how it went and list the skipped entries.
 // Text only via textContent.
 import { ask } from "./messaging.js";
+import { rounds } from "./rounds.js";
 import { IMPORT_FORMATS, importFormatFor, importSummary } from "../onboarding/steps.js";
 
 /** Fill a <select> with the import formats the server reads ("tell from the file" first). */
@@ -16,13 +17,21 @@ export function fillImportFormats(select) {
   );
 }
 
+// One round per status line: an import's late reply never overwrites what a newer import wrote.
+const importRounds = new Map();
+
 /**
  * Import the file chosen in `fileInput` (format from `formatSelect`, "auto" tells it from the name)
  * into `profile` (the worker's active one when undefined). `say(id, kind, text)` writes the page's
  * status line `statusId`; `skippedList` gets one <li> per skipped entry. Resolves to the worker's
- * reply when something was imported, else null (the status line says why).
+ * reply when something was imported, else null (the status line says why). Only the newest import
+ * of a status line writes to it: an earlier one still resolves to its reply, silently.
  */
-export async function importChosenFile({ fileInput, formatSelect, skippedList, statusId, say, profile, noFile }) {
+export async function importChosenFile({ fileInput, formatSelect, skippedList, statusId, say: write, profile, noFile }) {
+  if (!importRounds.has(statusId)) importRounds.set(statusId, rounds());
+  const line = importRounds.get(statusId);
+  const round = line.next();
+  const say = (...args) => line.current(round) && write(...args);
   const [file] = fileInput.files;
   skippedList.replaceChildren();
   if (!file) {
@@ -45,6 +54,7 @@ export async function importChosenFile({ fileInput, formatSelect, skippedList, s
     return null;
   }
   const summary = importSummary(reply);
+  if (!line.current(round)) return reply;
   say(statusId, reply.skippedCount > 0 ? "warn" : "ok", summary.line);
   skippedList.replaceChildren(
     ...summary.skipped.map((line) => {
