@@ -238,8 +238,10 @@ def test_an_older_profile_list_never_replaces_the_newer_choice_in_the_popup(brow
     popup.select_option("#profile-select", other)
     wait_for_held(popup, 1)
     # Meanwhile the reader switches back; that read is quick and shows the first profile again.
+    read_before = replies(popup, "getStatus")
     popup.select_option("#profile-select", profile)
-    popup.wait_for_function("() => document.querySelector('#labels').textContent.includes('👍 0 · 👎 0')")
+    popup.wait_for_function("(n) => window.__hold.replies.getStatus > n", arg=read_before, timeout=60000)
+    assert "👍 0 · 👎 0" in popup.locator("#labels").inner_text()
 
     release(popup, "getStatus")  # the older status ("other" active, 2 👍 1 👎) arrives last
     assert popup.locator("#profile-select").input_value() == profile
