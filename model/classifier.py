@@ -8,7 +8,9 @@ value is
 
 The prior is Rocchio's, in every space: the centroid of the 👍 papers, minus corpus_weight times the
 corpus centroid (the unrated papers act as weak negatives), minus dislike_weight times the 👎
-papers' centroid's departure from the corpus centroid, times prior_strength. Logistic regression on
+papers' centroid's departure from the corpus centroid, times prior_strength; in the embedding space
+the 👍 centroid also gets the mean of its nearest corpus papers, counted as feedback_papers more 👍
+(pseudo-relevance feedback, model/prior.py). Logistic regression on
 the labelled papers, penalised by ||(w, u, v) - prior||^2 / (2 C), then corrects the prior as labels
 accumulate: with 1-3 ratings the prior decides, with hundreds the data do.
 """
@@ -38,6 +40,7 @@ PAGE_BASE_RATE = 0.05
 SEED = 0
 EMBEDDING_WEIGHT = 1.0
 DISLIKE_WEIGHT = 0.25
+FEEDBACK_PAPERS = 1.0
 
 
 class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
@@ -60,6 +63,9 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         model before embeddings).
     dislike_weight : float
         How much of the 👎 centroid's departure from the corpus centroid the prior subtracts.
+    feedback_papers : float
+        How many 👍 papers the mean of the corpus papers nearest the 👍 centroid counts as in the
+        embedding prior (pseudo-relevance feedback: it fades as 👍 accumulate; 0: none).
     class_weight : "balanced" or None
         Weigh each class's loss by n / (2 n_class).
     calibration_folds : int
@@ -86,6 +92,7 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         corpus_weight: float = 1.0,
         embedding_weight: float = EMBEDDING_WEIGHT,
         dislike_weight: float = DISLIKE_WEIGHT,
+        feedback_papers: float = FEEDBACK_PAPERS,
         class_weight: str | None = "balanced",
         calibration_folds: int = 5,
         page_base_rate: float | None = PAGE_BASE_RATE,
@@ -98,13 +105,15 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         self.corpus_weight = corpus_weight
         self.embedding_weight = embedding_weight
         self.dislike_weight = dislike_weight
+        self.feedback_papers = feedback_papers
         self.class_weight = class_weight
         self.calibration_folds = calibration_folds
         self.page_base_rate = page_base_rate
         self.warm_start = warm_start
 
     def __setstate__(self, state: dict) -> None:
-        state.setdefault("warm_start", False)  # models saved before the parameter existed
+        state.setdefault("warm_start", False)  # models saved before the parameters existed
+        state.setdefault("feedback_papers", 0.0)  # (as they were fitted)
         super().__setstate__(state)
 
     # --- fitting ---------------------------------------------------------------------------------
@@ -114,8 +123,8 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         labels = as_labels(y, len(papers))
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, not {self.class_weight!r}")
-        if self.embedding_weight < 0 or self.dislike_weight < 0:
-            raise ValueError("embedding_weight and dislike_weight must be >= 0")
+        if min(self.embedding_weight, self.dislike_weight, self.feedback_papers) < 0:
+            raise ValueError("embedding_weight, dislike_weight and feedback_papers must be >= 0")
         features = resolve_corpus(self.corpus, papers)
         warm = self.warm_start and getattr(self, "features_", None) is features
         previous_solution = getattr(self, "solution_", None) if warm else None
@@ -184,6 +193,8 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
             corpus_weight=self.corpus_weight,
             dislike_weight=self.dislike_weight,
             strength=self.prior_strength,
+            feedback_rows=self._feedback_rows(),
+            feedback_papers=self.feedback_papers,
         )
         return fit_logistic(
             terms,
@@ -196,6 +207,13 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
             free_columns=columns_used(own),
             start=start,
         )
+
+    def _feedback_rows(self) -> np.ndarray | None:
+        """The corpus sample's centred vectors in the embedding columns' units (None: no vectors)."""
+        vectors = getattr(self.features_, "feedback_vectors", None)
+        if vectors is None or self.feedback_papers == 0:
+            return None
+        return np.sqrt(self.embedding_weight) * vectors.astype(np.float64)
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
         if self.class_weight is None:

@@ -5,7 +5,8 @@ A paper is title + abstract as one text (model/text.py). `prepare_corpus` fits t
 index over its term rows (model/neighbours.py): each paper's term row is expanded with the rows of
 its nearest corpus papers; the scored rows are the expanded ones, and the paper's own share of them
 is kept apart for its reasons. It also keeps the corpus means (weak negatives), the mean sentence
-vector and a fixed 500-paper sample for the calibration's unit.
+vector, a fixed 500-paper sample for the calibration's unit, and the centred vectors of a fixed
+2,000-paper sample the prior's pseudo-relevance feedback searches (model/prior.py).
 
 `prepare_corpus(frame)` is the expensive step. The resulting `PreparedCorpus` is immutable from
 the outside, shared rather than copied by `copy.deepcopy` / `sklearn.base.clone`, and pickles
@@ -30,6 +31,7 @@ from model.text import document, fingerprint, paper_texts
 
 SEED = 0
 CALIBRATION_SAMPLE_SIZE = 500
+FEEDBACK_SAMPLE_SIZE = 2_000
 _ROW_CACHE_SIZE = 20_000
 
 PaperKey = tuple[str, str]
@@ -111,10 +113,15 @@ class PreparedCorpus:
         spread over the papers a reader sees (the calibration's unit)."""
         self.n_embedded = 0 if embedded is None else int(embedded.sum())
         self.embedding_mean: np.ndarray | None = None
+        self.feedback_vectors: np.ndarray | None = None
+        rng = np.random.default_rng(SEED)
         if self.n_embedded:
             assert embeddings is not None and embedded is not None  # n_embedded counts embedded rows
             self.embedding_mean = embeddings[embedded].mean(axis=0)
-        rng = np.random.default_rng(SEED)
+            rows = np.flatnonzero(embedded)
+            feedback_rng = np.random.default_rng([SEED, 1])  # its own draw: the calibration's stays as it was
+            picked = np.sort(feedback_rng.permutation(len(rows))[:FEEDBACK_SAMPLE_SIZE])
+            self.feedback_vectors = (embeddings[rows[picked]] - self.embedding_mean).astype(np.float16)
         chosen = np.sort(rng.permutation(len(keys))[:CALIBRATION_SAMPLE_SIZE])
         self.sample_frame = pd.DataFrame(
             {"title": [keys[i][0] for i in chosen], "abstract": [keys[i][1] for i in chosen]}
@@ -228,6 +235,7 @@ class PreparedCorpus:
         return state
 
     def __setstate__(self, state: dict) -> None:
+        state.setdefault("feedback_vectors", None)  # features saved before pseudo-relevance feedback
         self.__dict__.update(state)
         self._init_cache()
 

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from model import PaperClassifier, PreparedCorpus, make_classifier
-from model.classifier import DISLIKE_WEIGHT, EMBEDDING_WEIGHT
+from model.classifier import DISLIKE_WEIGHT, EMBEDDING_WEIGHT, FEEDBACK_PAPERS
 
 
 def test_init_only_stores_parameters(prepared):
@@ -22,6 +22,7 @@ def test_init_only_stores_parameters(prepared):
         "corpus_weight": 1.0,
         "embedding_weight": EMBEDDING_WEIGHT,
         "dislike_weight": DISLIKE_WEIGHT,
+        "feedback_papers": FEEDBACK_PAPERS,
         "class_weight": "balanced",
         "calibration_folds": 5,
         "page_base_rate": 0.05,
