@@ -210,10 +210,10 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
 
     def _feedback_rows(self) -> np.ndarray | None:
         """The corpus sample's centred vectors in the embedding columns' units (None: no vectors)."""
-        vectors = getattr(self.features_, "feedback_vectors", None)
+        vectors = self.features_.feedback_matrix()
         if vectors is None or self.feedback_papers == 0:
             return None
-        return np.sqrt(self.embedding_weight) * vectors.astype(np.float64)
+        return vectors if self.embedding_weight == 1 else np.sqrt(self.embedding_weight) * vectors
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
         if self.class_weight is None:

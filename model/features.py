@@ -136,6 +136,7 @@ class PreparedCorpus:
         self._cache: OrderedDict[PaperKey, tuple] = OrderedDict()
         self._lock = threading.Lock()
         self._sample: tuple[Encoded, np.ndarray, np.ndarray] | None = None
+        self._feedback: np.ndarray | None = None
 
     def sample_encoding(self) -> tuple[Encoded, np.ndarray, np.ndarray]:
         """The calibration sample encoded, with its embedding rows and their mask: every fit on these
@@ -143,6 +144,12 @@ class PreparedCorpus:
         if self._sample is None:
             self._sample = (self.encode(self.sample_frame), *embedding_rows(self.sample_frame))
         return self._sample
+
+    def feedback_matrix(self) -> np.ndarray | None:
+        """feedback_vectors as float64, converted once (every fit's prior searches them)."""
+        if self._feedback is None and self.feedback_vectors is not None:
+            self._feedback = self.feedback_vectors.astype(np.float64)
+        return self._feedback
 
     @staticmethod
     def _entry(encoded: Encoded, index: int) -> tuple:
@@ -231,7 +238,7 @@ class PreparedCorpus:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        del state["_cache"], state["_lock"], state["_sample"]
+        del state["_cache"], state["_lock"], state["_sample"], state["_feedback"]
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -69,21 +69,30 @@ def rocchio_prior(
 def pseudo_relevant(query: np.ndarray, rows: np.ndarray | None, disliked: np.ndarray) -> np.ndarray:
     """Mean of the rows the query retrieves first (the top FEEDBACK_SHARE, at least
     MIN_FEEDBACK_PAPERS), leaving out copies of a 👎 paper (cosine >= TWIN_COSINE): a paper the
-    reader turned down is never taken for a relevant one. Zero without rows or without a query."""
+    reader turned down is never taken for a relevant one. Zero without rows or without a query.
+    Rows are checked for copies in retrieval order, a few times the count at a time, until enough
+    are found: the check costs the top rows, not the whole sample, against every 👎."""
     if rows is None or len(rows) == 0 or not query.any():
         return np.zeros_like(query)
-    candidates = rows
+    count = min(len(rows), max(MIN_FEEDBACK_PAPERS, round(FEEDBACK_SHARE * len(rows))))
+    order = np.argsort(-(rows @ query), kind="stable")
     present = disliked[np.abs(disliked).sum(axis=1) > 0]
-    if len(present):
-        unit = present / np.linalg.norm(present, axis=1, keepdims=True)
-        norms = np.linalg.norm(rows, axis=1)
-        cosine = (rows @ unit.T).max(axis=1) / np.where(norms > 0, norms, 1.0)
-        candidates = rows[cosine < TWIN_COSINE]
-        if len(candidates) == 0:
-            return np.zeros_like(query)
-    count = min(len(candidates), max(MIN_FEEDBACK_PAPERS, round(FEEDBACK_SHARE * len(rows))))
-    top = np.argpartition(-(candidates @ query), count - 1)[:count]
-    return candidates[top].mean(axis=0)
+    if not len(present):
+        return rows[order[:count]].mean(axis=0)
+    unit = present / np.linalg.norm(present, axis=1, keepdims=True)
+    kept: list[np.ndarray] = []
+    found = 0
+    for start in range(0, len(order), 4 * count):
+        chunk = order[start : start + 4 * count]
+        norms = np.linalg.norm(rows[chunk], axis=1)
+        cosine = (rows[chunk] @ unit.T).max(axis=1) / np.where(norms > 0, norms, 1.0)
+        fresh = chunk[cosine < TWIN_COSINE][: count - found]
+        kept.append(fresh)
+        found += len(fresh)
+        if found == count:
+            break
+    chosen = np.concatenate(kept)
+    return rows[chosen].mean(axis=0) if len(chosen) else np.zeros_like(query)
 
 
 def mean_of_present(rows: np.ndarray) -> np.ndarray:
