@@ -6,9 +6,9 @@ A kept connection is used again only while nothing could make it differ from a f
   replaced by a restored copy), and the directory, the database and its -wal file can still be
   written (not remounted read-only or made read-only): one `stat` and three `access` calls each
   time it is handed out;
-- it is not left inside a transaction, was opened read-write and none of its writes failed: a read-only connection (the directory
-  could not be written when it opened) and one whose write failed (read-only, gone, full) are
-  closed after their request;
+- it is not left inside a transaction, was opened read-write and none of its writes failed: a
+  read-only connection (the directory could not be written when it opened) and one whose write
+  failed (read-only, gone, full) are closed after their request;
 - the data directory has had no fault since: after one, every request opens a connection of its
   own, as a server without this pool does, until one of them commits a write again. So a fault's
   503 and the recovery from it look exactly as they do with a connection per request.
