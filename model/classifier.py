@@ -193,7 +193,7 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
             corpus_weight=self.corpus_weight,
             dislike_weight=self.dislike_weight,
             strength=self.prior_strength,
-            feedback_rows=self._feedback_rows(),
+            embedding_weight=self.embedding_weight,
             feedback_papers=self.feedback_papers,
         )
         return fit_logistic(
@@ -207,13 +207,6 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
             free_columns=columns_used(own),
             start=start,
         )
-
-    def _feedback_rows(self) -> np.ndarray | None:
-        """The corpus sample's centred vectors in the embedding columns' units (None: no vectors)."""
-        vectors = self.features_.feedback_matrix()
-        if vectors is None or self.feedback_papers == 0:
-            return None
-        return vectors if self.embedding_weight == 1 else np.sqrt(self.embedding_weight) * vectors
 
     def _sample_weight(self, labels: np.ndarray) -> np.ndarray:
         if self.class_weight is None:

@@ -35,12 +35,12 @@ def rocchio_prior(
     corpus_weight: float,
     dislike_weight: float,
     strength: float,
-    feedback_rows: np.ndarray | None = None,
+    embedding_weight: float = 1.0,
     feedback_papers: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(term prior, dense prior) for term rows and dense rows (latent columns first, scaled by
-    sqrt(latent_weight), then the centred embedding columns) with labels 1 (👍) / 0 (👎);
-    feedback_rows: corpus papers in the embedding columns' coordinates (None: no feedback)."""
+    sqrt(latent_weight), then the centred embedding columns, scaled by sqrt(embedding_weight)) with
+    labels 1 (👍) / 0 (👎)."""
     liked, disliked = labels == 1, labels == 0
     k = corpus.latent_dimensions
     term_mean = corpus.term_mean
@@ -60,10 +60,22 @@ def rocchio_prior(
     disliked_centroid = mean_of_present(dense[disliked, k:])
     query = liked_centroid - dislike_weight * disliked_centroid
     liked_present = int((np.abs(dense[liked, k:]).sum(axis=1) > 0).sum())
-    feedback = pseudo_relevant(query, feedback_rows, dense[disliked, k:])
+    feedback = pseudo_relevant(
+        query, feedback_rows(corpus, embedding_weight, feedback_papers), dense[disliked, k:]
+    )
     share = feedback_papers / liked_present if liked_present and feedback.any() else 0.0
     embedding_prior = liked_centroid + share * feedback - (1 + share) * dislike_weight * disliked_centroid
     return strength * term_prior, strength * np.concatenate([latent_prior, embedding_prior])
+
+
+def feedback_rows(
+    corpus: PreparedCorpus, embedding_weight: float, feedback_papers: float
+) -> np.ndarray | None:
+    """The corpus sample's centred vectors in the embedding columns' units (None: no feedback)."""
+    vectors = corpus.feedback_matrix()
+    if vectors is None or feedback_papers == 0:
+        return None
+    return vectors if embedding_weight == 1 else np.sqrt(embedding_weight) * vectors
 
 
 def pseudo_relevant(query: np.ndarray, rows: np.ndarray | None, disliked: np.ndarray) -> np.ndarray:
