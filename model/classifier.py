@@ -168,7 +168,9 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         return encoded.terms, self._dense(encoded, *embedding_rows(papers))
 
     def _dense(self, encoded: Encoded, vectors: np.ndarray, present: np.ndarray) -> np.ndarray:
-        centred = np.where(present[:, None], vectors - self.embedding_center_, 0.0)
+        centred = self.features_.expanded_embeddings(
+            np.where(present[:, None], vectors - self.embedding_center_, 0.0)
+        )
         return np.hstack(
             [np.sqrt(self.latent_weight) * encoded.latent, np.sqrt(self.embedding_weight) * centred]
         )

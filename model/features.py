@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from model.embedding_neighbours import EmbeddingNeighbours, fit_embedding_neighbours
 from model.embedding_space import embedding_rows
 from model.latent_space import LATENT_DIMENSIONS, LatentSpace, fit_latent_space
 from model.neighbours import NeighbourIndex, fit_neighbour_index
@@ -90,13 +91,14 @@ class PreparedCorpus:
         corpus_fingerprint: str,
         embeddings: np.ndarray | None = None,
         embedded: np.ndarray | None = None,
+        expand_embeddings: bool = True,
     ) -> None:
         self.terms = terms
         self.latent = latent
         self.neighbours = neighbours
         self.fingerprint = corpus_fingerprint
         self.n_documents = len(corpus)
-        self._set_embedding_summary(keys, embeddings, embedded)
+        self._set_embedding_summary(keys, embeddings, embedded, expand_embeddings)
         self.term_mean = (
             np.asarray(corpus.terms.mean(axis=0)).ravel() if len(corpus) else np.zeros(terms.n_features)
         )
@@ -106,22 +108,32 @@ class PreparedCorpus:
             self._cache[key] = self._entry(corpus, index)
 
     def _set_embedding_summary(
-        self, keys: list[PaperKey], embeddings: np.ndarray | None, embedded: np.ndarray | None
+        self,
+        keys: list[PaperKey],
+        embeddings: np.ndarray | None,
+        embedded: np.ndarray | None,
+        expand_embeddings: bool,
     ) -> None:
-        """The corpus's mean sentence embedding (None when no corpus paper has one) and a fixed
-        sample of corpus papers, with their vectors, on which a fit measures how its decision values
-        spread over the papers a reader sees (the calibration's unit)."""
+        """The corpus's mean sentence embedding (None when no corpus paper has one), the samples
+        the prior's feedback and the embedding expansion search, and a fixed sample of corpus papers,
+        with their vectors, on which a fit measures how its decision values spread over the papers a
+        reader sees (the calibration's unit)."""
         self.n_embedded = 0 if embedded is None else int(embedded.sum())
         self.embedding_mean: np.ndarray | None = None
         self.feedback_vectors: np.ndarray | None = None
+        self.embedding_neighbours: EmbeddingNeighbours | None = None
         rng = np.random.default_rng(SEED)
         if self.n_embedded:
             assert embeddings is not None and embedded is not None  # n_embedded counts embedded rows
             self.embedding_mean = embeddings[embedded].mean(axis=0)
-            rows = np.flatnonzero(embedded)
-            feedback_rng = np.random.default_rng([SEED, 1])  # its own draw: the calibration's stays as it was
-            picked = np.sort(feedback_rng.permutation(len(rows))[:FEEDBACK_SAMPLE_SIZE])
-            self.feedback_vectors = (embeddings[rows[picked]] - self.embedding_mean).astype(np.float16)
+            centred = embeddings[embedded] - self.embedding_mean
+            feedback_rng = np.random.default_rng([SEED, 1])  # own draws: the calibration's stays as it was
+            picked = np.sort(feedback_rng.permutation(len(centred))[:FEEDBACK_SAMPLE_SIZE])
+            self.feedback_vectors = centred[picked].astype(np.float16)
+            if expand_embeddings:
+                self.embedding_neighbours = fit_embedding_neighbours(
+                    centred, np.random.default_rng([SEED, 2])
+                )
         chosen = np.sort(rng.permutation(len(keys))[:CALIBRATION_SAMPLE_SIZE])
         self.sample_frame = pd.DataFrame(
             {"title": [keys[i][0] for i in chosen], "abstract": [keys[i][1] for i in chosen]}
@@ -146,10 +158,20 @@ class PreparedCorpus:
         return self._sample
 
     def feedback_matrix(self) -> np.ndarray | None:
-        """feedback_vectors as float64, converted once (every fit's prior searches them)."""
+        """feedback_vectors as float64 and expanded as every paper's vector is, computed once (every
+        fit's prior searches them)."""
         if self._feedback is None and self.feedback_vectors is not None:
-            self._feedback = self.feedback_vectors.astype(np.float64)
+            self._feedback = self.expanded_embeddings(
+                self.feedback_vectors.astype(np.float64), remember=False
+            )
         return self._feedback
+
+    def expanded_embeddings(self, centred: np.ndarray, remember: bool = True) -> np.ndarray:
+        """Centred sentence vectors expanded with their corpus neighbours
+        (model/embedding_neighbours.py); unchanged without a neighbourhood."""
+        if self.embedding_neighbours is None:
+            return centred
+        return self.embedding_neighbours.expand(centred, remember=remember)
 
     @staticmethod
     def _entry(encoded: Encoded, index: int) -> tuple:
@@ -243,6 +265,7 @@ class PreparedCorpus:
 
     def __setstate__(self, state: dict) -> None:
         state.setdefault("feedback_vectors", None)  # features saved before pseudo-relevance feedback
+        state.setdefault("embedding_neighbours", None)  # ... before the embedding expansion
         self.__dict__.update(state)
         self._init_cache()
 
@@ -263,11 +286,13 @@ def prepare_corpus(
     max_df: float = MAX_DF,
     latent_dimensions: int = LATENT_DIMENSIONS,
     expand: bool = True,
+    expand_embeddings: bool = True,
 ) -> PreparedCorpus:
-    """Fit the term and latent spaces and the neighbour index on every corpus paper (labelled or
+    """Fit the term and latent spaces and the neighbour indexes on every corpus paper (labelled or
     not) and encode them.
 
-    latent_dimensions=0 turns the latent space off, expand=False the document expansion."""
+    latent_dimensions=0 turns the latent space off, expand=False the term rows' document expansion,
+    expand_embeddings=False the sentence vectors'."""
     titles, abstracts = paper_texts(corpus)
     first_of = dict.fromkeys(zip(titles, abstracts, strict=True))
     keys = list(first_of)
@@ -292,4 +317,5 @@ def prepare_corpus(
         fingerprint(corpus, (vectors, present)),
         vectors[order] if len(keys) else None,
         present[order] if len(keys) else None,
+        expand_embeddings,
     )
