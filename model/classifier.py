@@ -28,8 +28,9 @@ from model.calibration import FoldCalibration, Sigmoid, anchored_to_mean, prior_
 from model.corpus_cache import resolve_corpus
 from model.embedding import DIMENSIONS
 from model.embedding_space import embedding_rows
+from model.encoded import Encoded
 from model.explain import Explanations
-from model.features import Encoded, PreparedCorpus
+from model.features import PreparedCorpus
 from model.inputs import as_labels, as_papers
 from model.linear import LinearFit, fit_logistic
 from model.prior import columns_used, rocchio_prior

@@ -45,8 +45,8 @@ class EmbeddingNeighbours:
     def __init__(
         self, centred_sample: np.ndarray, neighbours: int = NEIGHBOURS, weight: float = NEIGHBOUR_WEIGHT
     ) -> None:
-        if len(centred_sample) < MIN_SAMPLE:
-            raise ValueError(f"an embedding neighbourhood needs at least {MIN_SAMPLE} corpus papers")
+        if len(centred_sample) < 2:
+            raise ValueError("an embedding neighbourhood needs at least two corpus papers")
         self.directions = unit_rows(np.asarray(centred_sample, dtype=np.float64)).astype(np.float16)
         self.neighbours = min(neighbours, len(centred_sample) - 1)
         self.weight = weight

@@ -10,7 +10,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
-from model.features import Encoded, PreparedCorpus
+from model.encoded import Encoded
+from model.features import PreparedCorpus
 
 
 class Explanations:

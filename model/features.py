@@ -4,9 +4,11 @@ A paper is title + abstract as one text (model/text.py). `prepare_corpus` fits t
 (model/term_space.py) and the latent space (model/latent_space.py) on the corpus, and a neighbour
 index over its term rows (model/neighbours.py): each paper's term row is expanded with the rows of
 its nearest corpus papers; the scored rows are the expanded ones, and the paper's own share of them
-is kept apart for its reasons. It also keeps the corpus means (weak negatives), the mean sentence
-vector, a fixed 500-paper sample for the calibration's unit, and the centred vectors of a fixed
-2,000-paper sample the prior's pseudo-relevance feedback searches (model/prior.py).
+is kept apart for its reasons (model/encoded.py). It also keeps the corpus means (weak negatives),
+the mean sentence vector, the sentence vectors' own neighbourhood (model/embedding_neighbours.py: a
+fixed 5,000-paper sample every centred vector is expanded with, from 1,000 embedded papers), a
+fixed 500-paper sample for the calibration's unit, and the centred (and expanded) vectors of a
+fixed 2,000-paper sample the prior's pseudo-relevance feedback searches (model/prior.py).
 
 `prepare_corpus(frame)` is the expensive step. The resulting `PreparedCorpus` is immutable from
 the outside, shared rather than copied by `copy.deepcopy` / `sklearn.base.clone`, and pickles
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ import scipy.sparse as sp
 
 from model.embedding_neighbours import EmbeddingNeighbours, fit_embedding_neighbours
 from model.embedding_space import embedding_rows
+from model.encoded import Encoded, encode_with, expand_rows
 from model.latent_space import LATENT_DIMENSIONS, LatentSpace, fit_latent_space
 from model.neighbours import NeighbourIndex, fit_neighbour_index
 from model.term_space import IDF_POWER, MAX_DF, TermSpace, fit_term_space
@@ -36,42 +38,6 @@ FEEDBACK_SAMPLE_SIZE = 2_000
 _ROW_CACHE_SIZE = 20_000
 
 PaperKey = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class Encoded:
-    """Papers in both spaces: expanded term rows (csr, L2), the paper's own terms' part of them
-    (csr, same scale), latent rows of the expanded rows (dense; zero columns without a latent space),
-    the latent rows' norms before normalisation (for exact explanations), and each paper's corpus
-    neighbours with their weights in the expanded row (zero columns without a neighbour index)."""
-
-    terms: sp.csr_matrix
-    own: sp.csr_matrix
-    latent: np.ndarray
-    latent_norms: np.ndarray
-    neighbour_ids: np.ndarray
-    neighbour_weights: np.ndarray
-
-    def __len__(self) -> int:
-        return self.terms.shape[0]
-
-
-def expand_rows(rows: sp.csr_matrix, latent: LatentSpace | None, index: NeighbourIndex | None) -> Encoded:
-    """Encoded papers from their own L2 term rows: expanded with their corpus neighbours, then projected."""
-    n = rows.shape[0]
-    if index is None:
-        terms, own = rows, rows
-        ids, weights = np.zeros((n, 0), dtype=np.int32), np.zeros((n, 0), dtype=np.float32)
-    else:
-        ids, weights = index.nearest(rows)
-        combined = (rows + index.context(ids, weights)).tocsr()
-        norms = sp.linalg.norm(combined, axis=1)
-        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        terms, own = (sp.diags(scale) @ combined).tocsr(), (sp.diags(scale) @ rows).tocsr()
-        weights = (weights * scale[:, None]).astype(np.float32)
-    if latent is None:
-        return Encoded(terms, own, np.zeros((n, 0)), np.zeros(n), ids, weights)
-    return Encoded(terms, own, *latent.project(terms), ids, weights)
 
 
 class PreparedCorpus:
@@ -122,6 +88,7 @@ class PreparedCorpus:
         self.embedding_mean: np.ndarray | None = None
         self.feedback_vectors: np.ndarray | None = None
         self.embedding_neighbours: EmbeddingNeighbours | None = None
+        self.feedback_expanded: np.ndarray | None = None  # feedback_vectors expanded (float32)
         rng = np.random.default_rng(SEED)
         if self.n_embedded:
             assert embeddings is not None and embedded is not None  # n_embedded counts embedded rows
@@ -134,6 +101,10 @@ class PreparedCorpus:
                 self.embedding_neighbours = fit_embedding_neighbours(
                     centred, np.random.default_rng([SEED, 2])
                 )
+            if self.embedding_neighbours is not None:  # expanded here, where the corpus is prepared
+                feedback = self.feedback_vectors.astype(np.float64)
+                expanded = self.expanded_embeddings(feedback, remember=False)
+                self.feedback_expanded = expanded.astype(np.float32)
         chosen = np.sort(rng.permutation(len(keys))[:CALIBRATION_SAMPLE_SIZE])
         self.sample_frame = pd.DataFrame(
             {"title": [keys[i][0] for i in chosen], "abstract": [keys[i][1] for i in chosen]}
@@ -158,12 +129,11 @@ class PreparedCorpus:
         return self._sample
 
     def feedback_matrix(self) -> np.ndarray | None:
-        """feedback_vectors as float64 and expanded as every paper's vector is, computed once (every
-        fit's prior searches them)."""
+        """The feedback sample's vectors, expanded as every paper's vector is, as float64, converted
+        once (every fit's prior searches them)."""
         if self._feedback is None and self.feedback_vectors is not None:
-            self._feedback = self.expanded_embeddings(
-                self.feedback_vectors.astype(np.float64), remember=False
-            )
+            vectors = self.feedback_vectors if self.feedback_expanded is None else self.feedback_expanded
+            self._feedback = vectors.astype(np.float64)
         return self._feedback
 
     def expanded_embeddings(self, centred: np.ndarray, remember: bool = True) -> np.ndarray:
@@ -266,18 +236,9 @@ class PreparedCorpus:
     def __setstate__(self, state: dict) -> None:
         state.setdefault("feedback_vectors", None)  # features saved before pseudo-relevance feedback
         state.setdefault("embedding_neighbours", None)  # ... before the embedding expansion
+        state.setdefault("feedback_expanded", None)
         self.__dict__.update(state)
         self._init_cache()
-
-
-def encode_with(
-    terms: TermSpace,
-    latent: LatentSpace | None,
-    neighbours: NeighbourIndex | None,
-    titles: list[str],
-    abstracts: list[str],
-) -> Encoded:
-    return expand_rows(terms.encode(titles, abstracts), latent, neighbours)
 
 
 def prepare_corpus(
