@@ -27,7 +27,7 @@ from model.neighbours import NEIGHBOUR_WEIGHT, NEIGHBOURS, TWIN_COSINE
 
 SAMPLE_SIZE = 5_000
 MIN_SAMPLE = 100 * NEIGHBOURS  # 10 neighbours are 1% of the corpus: below that they are its field
-CACHE_SIZE = 10_000  # expanded vectors kept (float32: 15 MB)
+CACHE_SIZE = 5_000  # expanded vectors kept (float32: 7.5 MB), as server/score_cache.py's papers
 _CHUNK_ROWS = 256  # similarity rows held at once (256 x 5,000 float32: 5 MB)
 
 
@@ -46,22 +46,23 @@ class EmbeddingNeighbours:
     ) -> None:
         if len(centred_sample) < 2:
             raise ValueError("an embedding neighbourhood needs at least two corpus papers")
-        self.directions = unit_rows(np.asarray(centred_sample, dtype=np.float64)).astype(np.float16)
+        directions = unit_rows(np.asarray(centred_sample, dtype=np.float64)).astype(np.float16)
         self.neighbours = min(neighbours, len(centred_sample) - 1)
         self.weight = weight
-        self._init_cache()
+        self._init(directions)
 
-    def _init_cache(self) -> None:
-        self._base = self.directions.astype(np.float32)
+    def _init(self, directions: np.ndarray) -> None:
+        self._base = directions.astype(np.float32)  # kept in float32 only; saved as float16
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
-        return {"directions": self.directions, "neighbours": self.neighbours, "weight": self.weight}
+        directions = self._base.astype(np.float16)
+        return {"directions": directions, "neighbours": self.neighbours, "weight": self.weight}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._init_cache()
+        self.neighbours, self.weight = state["neighbours"], state["weight"]
+        self._init(state["directions"])
 
     def expand(self, centred: np.ndarray, remember: bool = True) -> np.ndarray:
         """The expanded rows (float64) of centred vectors; all-zero rows (no vector) stay zero.
@@ -114,10 +115,13 @@ class EmbeddingNeighbours:
         return expanded
 
 
-def fit_embedding_neighbours(centred: np.ndarray, rng: np.random.Generator) -> EmbeddingNeighbours | None:
-    """Neighbours over a SAMPLE_SIZE sample of the corpus's centred vectors (all of them in a smaller
-    corpus), or None for a corpus too small to have a neighbourhood."""
-    if len(centred) < MIN_SAMPLE:
+def fit_embedding_neighbours(
+    vectors: np.ndarray, rows: np.ndarray, mean: np.ndarray, rng: np.random.Generator
+) -> EmbeddingNeighbours | None:
+    """Neighbours over a SAMPLE_SIZE sample of the corpus's vectors `vectors[rows]` (all of them in a
+    smaller corpus), centred on the corpus mean, or None for a corpus too small to have a
+    neighbourhood. Only the sample is copied."""
+    if len(rows) < MIN_SAMPLE:
         return None
-    picked = np.sort(rng.permutation(len(centred))[:SAMPLE_SIZE])
-    return EmbeddingNeighbours(centred[picked])
+    picked = np.sort(rng.permutation(len(rows))[:SAMPLE_SIZE])
+    return EmbeddingNeighbours(vectors[rows[picked]] - mean)

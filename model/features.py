@@ -93,13 +93,13 @@ class PreparedCorpus:
         if self.n_embedded:
             assert embeddings is not None and embedded is not None  # n_embedded counts embedded rows
             self.embedding_mean = embeddings[embedded].mean(axis=0)
-            centred = embeddings[embedded] - self.embedding_mean
+            rows = np.flatnonzero(embedded)
             feedback_rng = np.random.default_rng([SEED, 1])  # own draws: the calibration's stays as it was
-            picked = np.sort(feedback_rng.permutation(len(centred))[:FEEDBACK_SAMPLE_SIZE])
-            self.feedback_vectors = centred[picked].astype(np.float16)
+            picked = np.sort(feedback_rng.permutation(len(rows))[:FEEDBACK_SAMPLE_SIZE])
+            self.feedback_vectors = (embeddings[rows[picked]] - self.embedding_mean).astype(np.float16)
             if expand_embeddings:
                 self.embedding_neighbours = fit_embedding_neighbours(
-                    centred, np.random.default_rng([SEED, 2])
+                    embeddings, rows, self.embedding_mean, np.random.default_rng([SEED, 2])
                 )
             if self.embedding_neighbours is not None:  # expanded here, where the corpus is prepared
                 feedback = self.feedback_vectors.astype(np.float64)

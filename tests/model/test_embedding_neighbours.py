@@ -74,10 +74,12 @@ def test_pickles_without_its_memory_and_expands_alike(centred):
 
 def test_a_corpus_of_one_page_has_no_neighbourhood(hf_embedded, centred):
     # 10 neighbours among 104 papers of one field are a tenth of the field, not a neighbourhood.
-    assert fit_embedding_neighbours(centred, np.random.default_rng(0)) is None
+    mean = np.zeros(centred.shape[1])
+    assert fit_embedding_neighbours(centred, np.arange(len(centred)), mean, np.random.default_rng(0)) is None
     assert prepare_corpus(hf_embedded).embedding_neighbours is None
     tiled = np.tile(centred, (MIN_SAMPLE // len(centred) + 1, 1))
-    assert fit_embedding_neighbours(tiled, np.random.default_rng(0)) is not None
+    neighbours = fit_embedding_neighbours(tiled, np.arange(len(tiled)), mean, np.random.default_rng(0))
+    assert neighbours is not None
 
 
 def test_the_classifier_scores_and_fits_in_the_expanded_space(hf_embedded, past_the_minimum):
