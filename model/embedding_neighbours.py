@@ -28,7 +28,7 @@ from model.neighbours import NEIGHBOUR_WEIGHT, NEIGHBOURS, TWIN_COSINE
 SAMPLE_SIZE = 5_000
 MIN_SAMPLE = 100 * NEIGHBOURS  # 10 neighbours are 1% of the corpus: below that they are its field
 CACHE_SIZE = 5_000  # expanded vectors kept (float32: 7.5 MB), as server/score_cache.py's papers
-_CHUNK_ROWS = 256  # similarity rows held at once (256 x 5,000 float32: 5 MB)
+_CHUNK_ROWS = 128  # similarity rows held at once (128 x 5,000 float32: 2.5 MB)
 
 
 def unit_rows(rows: np.ndarray) -> np.ndarray:
@@ -52,13 +52,12 @@ class EmbeddingNeighbours:
         self._init(directions)
 
     def _init(self, directions: np.ndarray) -> None:
-        self._base = directions.astype(np.float32)  # kept in float32 only; saved as float16
+        self.directions = directions  # float16, widened to float32 for each search (4 MB, not 8)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
-        directions = self._base.astype(np.float16)
-        return {"directions": directions, "neighbours": self.neighbours, "weight": self.weight}
+        return {"directions": self.directions, "neighbours": self.neighbours, "weight": self.weight}
 
     def __setstate__(self, state: dict) -> None:
         self.neighbours, self.weight = state["neighbours"], state["weight"]
@@ -101,15 +100,16 @@ class EmbeddingNeighbours:
         directions = unit_rows(centred)
         expanded = np.empty_like(centred)
         k = self.neighbours
+        base = self.directions.astype(np.float32)
         for start in range(0, len(centred), _CHUNK_ROWS):
             stop = min(start + _CHUNK_ROWS, len(centred))
-            similarity = directions[start:stop].astype(np.float32) @ self._base.T
+            similarity = directions[start:stop].astype(np.float32) @ base.T
             similarity[similarity >= TWIN_COSINE] = 0.0
             chosen = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
             weights = np.take_along_axis(similarity, chosen, axis=1).clip(min=0.0).astype(np.float64)
             totals = weights.sum(axis=1, keepdims=True)
             weights = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
-            context = np.einsum("nk,nkd->nd", weights, self._base[chosen].astype(np.float64))
+            context = np.einsum("nk,nkd->nd", weights, base[chosen].astype(np.float64))
             blended = unit_rows(directions[start:stop] + self.weight * unit_rows(context))
             expanded[start:stop] = np.linalg.norm(centred[start:stop], axis=1, keepdims=True) * blended
         return expanded

@@ -119,7 +119,6 @@ class PreparedCorpus:
         self._cache: OrderedDict[PaperKey, tuple] = OrderedDict()
         self._lock = threading.Lock()
         self._sample: tuple[Encoded, np.ndarray, np.ndarray] | None = None
-        self._feedback: np.ndarray | None = None
 
     def sample_encoding(self) -> tuple[Encoded, np.ndarray, np.ndarray]:
         """The calibration sample encoded, with its embedding rows and their mask: every fit on these
@@ -129,12 +128,12 @@ class PreparedCorpus:
         return self._sample
 
     def feedback_matrix(self) -> np.ndarray | None:
-        """The feedback sample's vectors, expanded as every paper's vector is, as float64, converted
-        once (every fit's prior searches them)."""
-        if self._feedback is None and self.feedback_vectors is not None:
-            vectors = self.feedback_vectors if self.feedback_expanded is None else self.feedback_expanded
-            self._feedback = vectors.astype(np.float64)
-        return self._feedback
+        """The feedback sample's vectors, expanded as every paper's vector is, as float64: widened
+        for each fit (a fraction of a millisecond) rather than kept twice."""
+        if self.feedback_vectors is None:
+            return None
+        vectors = self.feedback_vectors if self.feedback_expanded is None else self.feedback_expanded
+        return vectors.astype(np.float64)
 
     def expanded_embeddings(self, centred: np.ndarray, remember: bool = True) -> np.ndarray:
         """Centred sentence vectors expanded with their corpus neighbours
@@ -230,7 +229,7 @@ class PreparedCorpus:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        del state["_cache"], state["_lock"], state["_sample"], state["_feedback"]
+        del state["_cache"], state["_lock"], state["_sample"]
         return state
 
     def __setstate__(self, state: dict) -> None:
