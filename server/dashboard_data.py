@@ -12,7 +12,8 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from server.profile_models import MODEL_COLUMNS, QUALITY_MIN_PER_CLASS
+from server.profile_corpus import MODEL_COLUMNS
+from server.profile_quality import QUALITY_MIN_PER_CLASS
 from server.store import Paper, RatedPaper, Store
 
 CURVE_POINTS = 5  # training sizes on the learning curve

@@ -1,10 +1,9 @@
 """Per-profile classifiers: fitted from the store's ratings, cached by the profile's rating revision
 and by how many of its rated papers have a sentence vector, saved in the background, and loaded back
-(or rebuilt from the ratings when a saved one can't be).
-
-Vectors arrive in the background (server/embedding_worker.py): a rated paper's vector refits the
-model at the next request, and once many corpus papers have gained vectors the corpus features are
-refitted like a grown corpus."""
+(or rebuilt from the ratings when a saved one can't be). Vectors arrive in the background
+(server/embedding_worker.py): a rated paper's vector refits the model at the next request, and once
+many corpus papers have gained vectors the corpus features (server/profile_corpus.py) are refitted
+like a grown corpus."""
 
 from __future__ import annotations
 
@@ -17,48 +16,22 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from sklearn.base import clone
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
-from threadpoolctl import threadpool_limits
 
-from model import ModelLoadError, load_model, make_classifier, prepare_corpus
-from model.corpus_sample import FIT_SAMPLE_SIZE, prepare_corpus_sampled
+from model import ModelLoadError, load_model, make_classifier
 from model.persistence import remove_stale_temp_files
-from model.text import TEXT_COLUMNS
-from server.child_process import ChildProcessDied, run_in_child
+from server import profile_corpus
+from server.child_process import ChildProcessDied
 from server.config import remove_saved_model, saved_model_path
 from server.memory import limit_malloc_arenas
 from server.model_saver import ModelSaver
+from server.profile_corpus import MODEL_COLUMNS, CorpusFeatures, prepare_profile_corpus
+from server.profile_quality import cross_validated_quality
 from server.score_cache import ScoreCache
 from server.store import Store, now
 
 log = logging.getLogger(__name__)
 
-MODEL_COLUMNS = [*TEXT_COLUMNS, "embedding"]  # embedding: float32 (384,) vector or None (provisional)
-CORPUS_REFRESH_GROWTH = 1.25  # refit corpus features once the corpus is a quarter larger
-CORPUS_REFRESH_MIN_NEW = 50
-QUALITY_MIN_PER_CLASS = 5  # cross-validated quality (server and `papersieve eval --profile`)
-IN_PROCESS_MAX_PAPERS = 2_000
 CORPUS_CHECK_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class CorpusFeatures:
-    """Corpus-level features fitted on `size` papers of a profile's corpus, `embedded` of which had
-    a sentence vector then."""
-
-    features: Any
-    size: int
-    embedded: int = 0
-
-    def outgrown_by(self, size: int, embedded: int = 0) -> bool:
-        """Refit once the corpus has grown by a quarter, or once a quarter of it has gained vectors."""
-        grown = size >= self.size * CORPUS_REFRESH_GROWTH and size - self.size >= CORPUS_REFRESH_MIN_NEW
-        new_vectors = embedded - self.embedded
-        vectors_arrived = new_vectors >= max(CORPUS_REFRESH_MIN_NEW, (CORPUS_REFRESH_GROWTH - 1) * self.size)
-        return grown or vectors_arrived
 
 
 @dataclass
@@ -239,7 +212,7 @@ class ProfileModels:
         slot.corpus_checked_at = now_monotonic
         size, embedded = store.corpus_counts(profile)
         outgrown = slot.corpus is None or slot.corpus.outgrown_by(size, embedded)
-        if slot.corpus is None and 0 < size <= IN_PROCESS_MAX_PAPERS:
+        if slot.corpus is None and 0 < size <= profile_corpus.IN_PROCESS_MAX_PAPERS:
             slot.corpus = prepare_profile_corpus(self.data_dir, profile)
         elif outgrown and size and not slot.refreshing:
             slot.refreshing = True
@@ -325,56 +298,3 @@ class ProfileModels:
         if model.quality is None:
             model.quality = cross_validated_quality(model.classifier, store.labelled_papers(profile))
         return model.quality or None
-
-
-def prepare_profile_corpus(data_dir: Path, profile: str) -> CorpusFeatures | None:
-    """Fit corpus features on everything a profile has seen or rated; None for an empty corpus.
-
-    A large corpus is read and fitted in a child process, so that neither the corpus's text nor the
-    fit's memory peak (the whole word-pair vocabulary before pruning, hundreds of MB for 20,000
-    papers) ever lands in the server's heap; only the fitted features come back."""
-    with Store.open(data_dir, setup=False) as store:
-        size = store.corpus_size(profile)
-        if size <= IN_PROCESS_MAX_PAPERS:
-            return _prepare_from_store(store, profile)
-    return run_in_child(_prepare_in_child, data_dir, profile)  # ends with the server, killed or not
-
-
-def _prepare_from_store(store: Store, profile: str) -> CorpusFeatures | None:
-    corpus = store.corpus(profile)
-    if not len(corpus):
-        return None
-    embedded = int(corpus["embedding"].map(lambda v: v is not None).sum())
-    return CorpusFeatures(prepare_corpus(corpus[MODEL_COLUMNS]), len(corpus), embedded)
-
-
-def _prepare_in_child(data_dir: Path, profile: str) -> CorpusFeatures | None:
-    """In the child process: one BLAS thread, to leave the other cores to the server. A corpus
-    beyond FIT_SAMPLE_SIZE papers is streamed from the store, and its features are fitted on a
-    bounded sample of it (model/corpus_sample.py): the child's memory and time stop growing there."""
-    with threadpool_limits(limits=1), Store.open(data_dir, setup=False) as store:
-        size, embedded = store.corpus_counts(profile)
-        if size <= FIT_SAMPLE_SIZE:
-            return _prepare_from_store(store, profile)
-        features = prepare_corpus_sampled(store.corpus_chunks(profile), FIT_SAMPLE_SIZE)
-        return None if features is None else CorpusFeatures(features, size, embedded)
-
-
-def cross_validated_quality(classifier: Any, labelled: pd.DataFrame, folds: int = 5) -> dict:
-    """Mean ROC AUC over stratified folds of the rated papers (empty when too few of a class)."""
-    y = labelled["label"].to_numpy()
-    minority = int(min((y == 1).sum(), (y == 0).sum()))
-    if minority < QUALITY_MIN_PER_CLASS:
-        return {}
-    splitter = StratifiedKFold(n_splits=min(folds, minority), shuffle=True, random_state=0)
-    X = labelled[[c for c in MODEL_COLUMNS if c in labelled.columns]].reset_index(drop=True)
-    aucs = []
-    for train, test in splitter.split(X, y):
-        fold_model = clone(classifier).fit(X.iloc[train], y[train])
-        aucs.append(roc_auc_score(y[test], fold_model.predict_proba(X.iloc[test])[:, 1]))
-    return {
-        "metric": "roc_auc",
-        "mean": round(float(np.mean(aucs)), 4),
-        "std": round(float(np.std(aucs)), 4),
-        "folds": len(aucs),
-    }

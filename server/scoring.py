@@ -12,7 +12,8 @@ import pandas as pd
 from model.classifier import uncertainty_order
 from server.embedding_worker import EmbeddingWorker
 from server.page_reads import page_reads, record_seen
-from server.profile_models import MODEL_COLUMNS, ProfileModels
+from server.profile_corpus import MODEL_COLUMNS
+from server.profile_models import ProfileModels
 from server.rules import match_page, rule_reason
 from server.store import Paper, Store
 

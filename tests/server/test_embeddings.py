@@ -15,7 +15,8 @@ import server.embedding_worker as embedding_worker
 from model.embedding import ENCODER_NAME, EncoderUnavailable, shared_encoder
 from server.app import create_app, shutdown_app
 from server.embedding_worker import EmbeddingWorker
-from server.profile_models import CorpusFeatures, ProfileModels
+from server.profile_corpus import CorpusFeatures
+from server.profile_models import ProfileModels
 from server.store import DEFAULT_PROFILE, EMBEDDING_DIMENSIONS, EncoderKey, Paper, Store, current_encoder_key
 from tests.server.conftest import TOKEN, ApiClient, rate
 

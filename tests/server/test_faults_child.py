@@ -16,7 +16,7 @@ import pytest
 
 from model import ModelLoadError, load_model
 from server.child_process import run_in_child
-from server.profile_models import IN_PROCESS_MAX_PAPERS
+from server.profile_corpus import IN_PROCESS_MAX_PAPERS
 from server.store import DEFAULT_PROFILE, EMBEDDING_DIMENSIONS, Paper, Store, current_encoder_key
 from training.harness.server_process import ServerProcess
 

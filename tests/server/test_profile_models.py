@@ -114,13 +114,13 @@ def test_a_restarted_server_reuses_saved_corpus_features_even_for_new_ratings(tm
 def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(
     tmp_path, store, hf_papers, monkeypatch
 ):
-    import server.profile_models as profile_models
+    import server.profile_corpus as profile_corpus
 
     store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
     data_dir = tmp_path / "data"
-    in_process = profile_models.prepare_profile_corpus(data_dir, DEFAULT_PROFILE)
-    monkeypatch.setattr(profile_models, "IN_PROCESS_MAX_PAPERS", 10)
-    in_child = profile_models.prepare_profile_corpus(data_dir, DEFAULT_PROFILE)
+    in_process = profile_corpus.prepare_profile_corpus(data_dir, DEFAULT_PROFILE)
+    monkeypatch.setattr(profile_corpus, "IN_PROCESS_MAX_PAPERS", 10)
+    in_child = profile_corpus.prepare_profile_corpus(data_dir, DEFAULT_PROFILE)
     assert in_process.size == in_child.size == len(hf_papers)
     corpus = pd.DataFrame(hf_papers)[["title", "abstract"]]
     scores = [
@@ -135,9 +135,9 @@ def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(
 def test_a_large_first_corpus_is_prepared_in_the_background(tmp_path, store, hf_papers, monkeypatch):
     import time
 
-    import server.profile_models as profile_models
+    import server.profile_corpus as profile_corpus
 
-    monkeypatch.setattr(profile_models, "IN_PROCESS_MAX_PAPERS", 10)
+    monkeypatch.setattr(profile_corpus, "IN_PROCESS_MAX_PAPERS", 10)
     models = ProfileModels(tmp_path / "data", corpus_check_seconds=0)
     store.record_seen(DEFAULT_PROFILE, [as_paper(p) for p in hf_papers])
     store.set_rating(DEFAULT_PROFILE, as_paper(hf_papers[0]), 1)

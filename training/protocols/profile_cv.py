@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from server.profile_models import QUALITY_MIN_PER_CLASS
+from server.profile_quality import QUALITY_MIN_PER_CLASS
 from training.protocols.scorers import classifier_builder, load_factory, positive_proba
 from training.protocols.summary_tables import markdown_table
 
