@@ -1,8 +1,8 @@
 """The per-reader estimator: logistic regression shrunk toward a Rocchio prior, in three feature spaces.
 
 A paper x has term features t(x), latent features z(x) (see features.py) and a sentence embedding
-e(x) (model/embedding.py; centred on the corpus mean, zero while the paper has none). Its decision
-value is
+e(x) (model/embedding.py; centred on the corpus mean and expanded with its corpus neighbours,
+model/embedding_neighbours.py; zero while the paper has none). Its decision value is
 
     d(x) = t(x) . w + sqrt(latent_weight) * z(x) . u + sqrt(embedding_weight) * e(x) . v + b
 
@@ -10,9 +10,9 @@ The prior is Rocchio's, in every space: the centroid of the 👍 papers, minus c
 corpus centroid (the unrated papers act as weak negatives), minus dislike_weight times the 👎
 papers' centroid's departure from the corpus centroid, times prior_strength; in the embedding space
 the 👍 centroid also gets the mean of its nearest corpus papers, counted as feedback_papers more 👍
-(pseudo-relevance feedback, model/prior.py). Logistic regression on
-the labelled papers, penalised by ||(w, u, v) - prior||^2 / (2 C), then corrects the prior as labels
-accumulate: with 1-3 ratings the prior decides, with hundreds the data do.
+(pseudo-relevance feedback, model/prior.py). Logistic regression on the labelled papers, penalised
+by ||(w, u, v) - prior||^2 / (2 C), then corrects the prior as labels accumulate: with 1-3 ratings
+the prior decides, with hundreds the data do.
 """
 
 from __future__ import annotations
@@ -117,8 +117,6 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         state.setdefault("feedback_papers", 0.0)  # (as they were fitted)
         super().__setstate__(state)
 
-    # --- fitting ---------------------------------------------------------------------------------
-
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> PaperClassifier:
         papers = as_papers(X)
         labels = as_labels(y, len(papers))
@@ -169,9 +167,8 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         return encoded.terms, self._dense(encoded, *embedding_rows(papers))
 
     def _dense(self, encoded: Encoded, vectors: np.ndarray, present: np.ndarray) -> np.ndarray:
-        centred = self.features_.expanded_embeddings(
-            np.where(present[:, None], vectors - self.embedding_center_, 0.0)
-        )
+        centred = np.where(present[:, None], vectors - self.embedding_center_, 0.0)
+        centred = self.features_.expanded_embeddings(centred)  # as is without a neighbourhood
         return np.hstack(
             [np.sqrt(self.latent_weight) * encoded.latent, np.sqrt(self.embedding_weight) * centred]
         )
@@ -265,8 +262,6 @@ class PaperClassifier(Explanations, ClassifierMixin, BaseEstimator):
         if latent is not None:
             weights[latent.columns] = np.sqrt(self.latent_weight) * (latent.components.T @ self.latent_coef_)
         return weights
-
-    # --- scoring ---------------------------------------------------------------------------------
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
         check_is_fitted(self)
