@@ -15,8 +15,8 @@ from server.store import (
     UnknownProfile,
     UnknownRating,
     UnknownRule,
-    unavailable,
 )
+from server.store_records import unavailable
 from server.validation import InvalidInput
 
 log = logging.getLogger(__name__)

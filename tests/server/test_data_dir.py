@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from server import datadir
-from server import store as store_module
+from server import datadir, store_connection
 from server.app import create_app, shutdown_app
 from server.datadir import ServerLock, problem, tighten_permissions
 from server.store import DataDirUnavailable, Store
@@ -84,14 +83,14 @@ def test_a_full_disk_is_503_and_no_acknowledged_rating_is_lost(api, data_dir, mo
     assert feedback(api, 0).status_code == 200
     with sqlite3.connect(data_dir / "papersieve.sqlite3") as db:
         pages = db.execute("PRAGMA page_count").fetchone()[0]
-    real_connect = store_module._connect
+    real_connect = store_connection._connect
 
     def small_disk(path, mode):
         connection = real_connect(path, mode)
         connection.execute(f"PRAGMA max_page_count = {pages + 8}")
         return connection
 
-    monkeypatch.setattr(store_module, "_connect", small_disk)
+    monkeypatch.setattr(store_connection, "_connect", small_disk)
     api.client.application.extensions["papersieve_store_pool"].clear()  # kept ones have no limit
     acknowledged, refused = [0], None
     for i in range(1, 60):  # each rating brings a 20,000-character abstract: a few pages
@@ -105,7 +104,7 @@ def test_a_full_disk_is_503_and_no_acknowledged_rating_is_lost(api, data_dir, mo
     assert "is full" in refused[1].json["error"] and str(data_dir) in refused[1].json["error"]
     assert api.get("/profiles/default/ratings?limit=200").status_code == 200  # reads still served
 
-    monkeypatch.setattr(store_module, "_connect", real_connect)  # space freed
+    monkeypatch.setattr(store_connection, "_connect", real_connect)  # space freed
     kept = {r["paper"]["id"] for r in api.get("/profiles/default/ratings?limit=200").json["ratings"]}
     assert kept == {paper(i)["id"] for i in acknowledged}  # every 200 is there, the 503 is not
     assert feedback(api, refused[0]).status_code == 200

@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 
 from server.api import MAX_OFFSET, MAX_PAGE, MAX_SUGGESTIONS
 from server.app import create_app, shutdown_app
+from server.datadir import DATABASE_NAME
 from server.openapi import openapi_document
-from server.store import DATABASE_NAME
 from server.validation import MAX_ABSTRACT_CHARS, MAX_ID_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
 
 TOKEN = "fuzz-token-" + "y" * 40

@@ -41,7 +41,8 @@ class ProfileLabels:
 
 def read_profile(data_dir: Path, profile: str) -> ProfileLabels:
     """The profile's ratings and seen papers from the store (never creates a data directory)."""
-    from server.store import DATABASE_NAME, Store, UnknownProfile
+    from server.datadir import DATABASE_NAME
+    from server.store import Store, UnknownProfile
 
     if not (Path(data_dir) / DATABASE_NAME).exists():
         raise FileNotFoundError(f"no papersieve database in {data_dir} (is --data-dir right?)")
