@@ -18,7 +18,6 @@ from server.validation import (
 )
 
 
-
 def whole(pattern: re.Pattern[str]) -> str:
     """A Python full-match pattern as an ECMA-262 pattern (JSON Schema patterns search)."""
     return f"^(?:{pattern.pattern})$"
