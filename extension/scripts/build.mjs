@@ -31,9 +31,11 @@ function firefoxManifest(manifest) {
   firefox.browser_specific_settings = {
     gecko: {
       id: GECKO_ID,
-      strict_min_version: "142.0",
+      // 140: the first desktop release with data_collection_permissions (the current ESR)
+      strict_min_version: "140.0",
       data_collection_permissions: { required: ["none"] },
     },
+    gecko_android: { strict_min_version: "142.0" }, // the first Android release with them
   };
   return firefox;
 }
