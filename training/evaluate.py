@@ -4,9 +4,9 @@
     python -m training.evaluate --dataset citeulike --variant random --active-learning-users 0 --no-write
     python -m training.evaluate --profile default [--data-dir DIR]   # cross-validate your own ratings
 
-citeulike-a: the digest replay of citeulike-a/README.md (real titles, 200 readers). citeulike-t: the
-digest replay of citeulike-t/README.md over every eligible reader (--users 200 is the README's
-draw) on "random" pages (exactly the reference protocol) and on harder "same-field" pages (see
+citeulike-a: the digest replay of citeulike-a/README.md (real titles): its 200-reader draw, and every
+eligible reader from the same run. citeulike-t: the digest replay of citeulike-t/README.md over every
+eligible reader (--users 200 is the README's draw) on "random" pages (exactly the reference protocol) and on harder "same-field" pages (see
 training/protocols/episodes.py), with calibration, learning curves and an active-learning check.
 expertise-dev: the README's protocol and loss. Everywhere ours runs beside the terms-only model
 (ours without sentence embeddings), TF-IDF Rocchio and embedding Rocchio, with paired intervals;
@@ -23,12 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from training.datasets.citeulike import citeulike_dir, load_citeulike, with_embeddings
-from training.datasets.citeulike_a import MIN_LIBRARY as CITEULIKE_A_MIN_LIBRARY
-from training.datasets.citeulike_a import citeulike_a_dir, load_citeulike_a
 from training.protocols.active_learning import active_learning_section
 from training.protocols.calibration import calibration_section
+from training.protocols.citeulike_a_replay import run_citeulike_a
 from training.protocols.citeulike_replay import (
-    CITEULIKE_A_DESCRIPTION,
     PAGE_DESCRIPTIONS,
     headline_markdown,
     our_classifier,
@@ -87,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=200,
         help="citeulike-a readers sampled (its README protocol: 200)",
+    )
+    parser.add_argument(
+        "--citeulike-a-all",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also report citeulike-a over every eligible reader (961), from the same run "
+        "(default: on; --no-citeulike-a-all runs the drawn readers only)",
     )
     parser.add_argument(
         "--budgets",
@@ -206,39 +211,6 @@ def run_citeulike(args: argparse.Namespace, report: Report) -> None:
                 report,
             ),
         )
-
-
-def run_citeulike_a(args: argparse.Namespace, report: Report) -> None:
-    """citeulike-a/README.md's digest replay: real titles, random pages, 200 readers with 30+ items."""
-    start = time.perf_counter()
-    folder = args.shared_data / "citeulike-a" if args.shared_data else citeulike_a_dir()
-    data = with_embeddings(load_citeulike_a(folder), "citeulike-a")
-    report.log(f"citeulike-a loaded, vectorized and embedded in {time.perf_counter() - start:.1f}s")
-    settings = ReplaySettings(
-        users=args.citeulike_a_users,
-        budgets=tuple(sorted(set(args.budgets))),
-        seed=args.seed,
-        min_library=CITEULIKE_A_MIN_LIBRARY,
-    )
-    make = our_classifier(data, args.classifier)
-    result = run_variant(
-        data,
-        settings,
-        "random",
-        replay_scorers(data, make, args.seed, reference=False),
-        args.bootstrap,
-        log=report.log,
-        dataset="citeulike-a",
-    )
-    markdown = (
-        f"{CITEULIKE_A_DESCRIPTION} {len(result.episodes)} readers, seed {args.seed}; ours = "
-        f"`{args.classifier}`; ran in {result.seconds:.0f}s.\n\n" + variant_markdown(result)
-    )
-    report.section("citeulike-a", "citeulike-a digest replay: real titles, random pages", markdown)
-    report.highlight(
-        "**citeulike-a: ours − best other method (paired, per reader)**\n\n"
-        + headline_markdown({"random": result})
-    )
 
 
 def run_expertise_benchmark(args: argparse.Namespace, report: Report) -> None:

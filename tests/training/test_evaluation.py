@@ -13,9 +13,12 @@ from sklearn.metrics import roc_auc_score
 
 from training import evaluate
 from training.datasets.citeulike import CiteULike, citeulike_dir, load_citeulike
+from training.datasets.citeulike_a import load_citeulike_a
+from training.protocols import citeulike_a_replay
 from training.protocols.bootstrap import mean_interval, resample_indices
 from training.protocols.calibration import brier_score, reliability_bins
-from training.protocols.episodes import ReplaySettings, make_episodes
+from training.protocols.citeulike_replay import readers_subset, run_variant
+from training.protocols.episodes import ReplaySettings, eligible_users, make_episodes, sampled_users
 from training.protocols.expertise import (
     VERSIONS,
     expertise_tasks,
@@ -28,7 +31,7 @@ from training.protocols.profile_cv import rank_auc
 from training.protocols.ranking_metrics import page_metrics, pair_costs
 from training.protocols.reference_check import reference_tables
 from training.protocols.replay import episode_task, run_replay
-from training.protocols.scorers import OURS, classifier_builder, reference_baselines
+from training.protocols.scorers import OURS, RANDOM, TFIDF_ROCCHIO, classifier_builder, reference_baselines
 from training.protocols.summary_tables import paired_differences
 from training.reports.results import write_section
 
@@ -293,13 +296,14 @@ def test_tiny_citeulike_a_run_compares_ours_with_both_rocchios(tmp_path: Path, m
     (tmp_path / "corpus_free_factory.py").write_text(CORPUS_FREE_FACTORY, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     settings = ReplaySettings(users=3, budgets=(2,), min_library=30)
-    monkeypatch.setattr(evaluate, "with_embeddings", episode_embeddings(settings, ("random",)))
+    monkeypatch.setattr(citeulike_a_replay, "with_embeddings", episode_embeddings(settings, ("random",)))
     code = evaluate.main(
         [
             "--dataset",
             "citeulike-a",
             "--citeulike-a-users",
             "3",
+            "--no-citeulike-a-all",
             "--budgets",
             "2",
             "--bootstrap",
@@ -314,6 +318,34 @@ def test_tiny_citeulike_a_run_compares_ours_with_both_rocchios(tmp_path: Path, m
     for method in ("ours", "terms-only model", "rocchio-embedding", "rocchio-tfidf", "random"):
         assert f"| {method} |" in out
     assert "citeulike-a digest replay" in out and "3 readers" in out
+    assert "every eligible reader" not in out
+
+
+def test_every_reader_run_gives_the_readme_draw_exactly():
+    """One replay over every eligible citeulike-a reader, cut down to the README's draw, reproduces a
+    replay of the draw alone: the same per-user rows, the same resamples, the same paired intervals
+    (so `papersieve eval` reports both from one run)."""
+    data = load_citeulike_a()
+    drawn = ReplaySettings(users=20, budgets=(2,), min_library=30)
+    everyone = replace(drawn, users=len(data.libraries))
+    baselines = reference_baselines(data.tfidf, 0)  # cheap stand-ins for ours, the same machinery
+    scorers = {
+        OURS: baselines["logreg-tfidf"],
+        TFIDF_ROCCHIO: baselines[TFIDF_ROCCHIO],
+        RANDOM: baselines[RANDOM],
+    }
+    alone = run_variant(data, drawn, "random", scorers, bootstrap=50, log=lambda _: None)
+    whole = run_variant(data, everyone, "random", scorers, bootstrap=50, log=lambda _: None)
+    assert len(whole.episodes) == len(eligible_users(data, drawn)) == 961
+    cut = readers_subset(whole, sampled_users(data, drawn), bootstrap=50, seed=0)
+    assert [e.user for e in cut.episodes] == [e.user for e in alone.episodes]
+    pd.testing.assert_frame_equal(cut.results, alone.results)
+    np.testing.assert_array_equal(cut.resamples, alone.resamples)
+    pd.testing.assert_frame_equal(cut.differences, alone.differences)
+    pd.testing.assert_frame_equal(cut.rocchio_differences, alone.rocchio_differences)
+    assert cut.our_scores.keys() == alone.our_scores.keys()
+    with pytest.raises(ValueError, match="did not run"):
+        readers_subset(alone, np.array([-1]), bootstrap=50, seed=0)
 
 
 def test_missing_shared_data_is_a_clear_error(tmp_path: Path, capsys):

@@ -103,16 +103,45 @@ def run_variant(
     episodes = make_episodes(data, settings, variant)
     log(f"{dataset}, {variant} pages: {len(episodes)} users, budgets {list(settings.budgets)}")
     results, kept = run_replay(episodes, scorers, settings.budgets, keep_scores=(OURS,), log=log)
-    resamples = resample_indices(len(episodes), bootstrap, settings.seed)
-    differences = paired_differences(results, PAGE_METRICS, resamples) if OURS in scorers else pd.DataFrame()
-    rocchios = [name for name in (TFIDF_ROCCHIO, EMBEDDING_ROCCHIO) if name in scorers and OURS in scorers]
+    return summarised(variant, episodes, results, kept, bootstrap, settings.seed, time.perf_counter() - start)
+
+
+def summarised(
+    variant: str,
+    episodes: list[Episode],
+    results: pd.DataFrame,
+    kept: dict[tuple[str, int, int], np.ndarray],
+    bootstrap: int,
+    seed: int,
+    seconds: float,
+) -> VariantResult:
+    """The per-user results with their resamples and paired differences (ours − the best other
+    method, ours − each Rocchio)."""
+    methods = set(results["method"])
+    resamples = resample_indices(len(episodes), bootstrap, seed)
+    differences = paired_differences(results, PAGE_METRICS, resamples) if OURS in methods else pd.DataFrame()
+    rocchios = [name for name in (TFIDF_ROCCHIO, EMBEDDING_ROCCHIO) if name in methods and OURS in methods]
     against = (
         pd.concat([paired_differences(results, PAGE_METRICS, resamples, against=name) for name in rocchios])
         if rocchios
         else None
     )
-    seconds = time.perf_counter() - start
     return VariantResult(variant, episodes, results, kept, differences, resamples, seconds, against)
+
+
+def readers_subset(result: VariantResult, users: np.ndarray, bootstrap: int, seed: int) -> VariantResult:
+    """The result restricted to some of its readers, as if the replay had drawn only them: each
+    reader's page and ratings depend on the reader alone (default_rng([seed, user])), and the
+    resamples are drawn afresh for the subset, so a run over every eligible reader gives the
+    README's 200-reader draw exactly."""
+    chosen = set(int(u) for u in users)
+    episodes = [e for e in result.episodes if e.user in chosen]
+    if len(episodes) != len(chosen):
+        raise ValueError("the subset names readers the replay did not run")
+    results = result.results[result.results["user"].isin(chosen)].reset_index(drop=True)
+    kept = {key: scores for key, scores in result.our_scores.items() if key[2] in chosen}
+    share = len(episodes) / max(len(result.episodes), 1)
+    return summarised(result.variant, episodes, results, kept, bootstrap, seed, result.seconds * share)
 
 
 def variant_markdown(result: VariantResult) -> str:
