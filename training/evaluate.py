@@ -6,8 +6,9 @@
 
 citeulike-a: the digest replay of citeulike-a/README.md (real titles): its 200-reader draw, and every
 eligible reader from the same run. citeulike-t: the digest replay of citeulike-t/README.md over every
-eligible reader (--users 200 is the README's draw) on "random" pages (exactly the reference protocol) and on harder "same-field" pages (see
-training/protocols/episodes.py), with calibration, learning curves and an active-learning check.
+eligible reader (--users 200 is the README's draw) on "random" pages (exactly the reference protocol)
+and on harder "same-field" pages (see training/protocols/episodes.py), with calibration, learning
+curves and an active-learning check.
 expertise-dev: the README's protocol and loss. Everywhere ours runs beside the terms-only model
 (ours without sentence embeddings), TF-IDF Rocchio and embedding Rocchio, with paired intervals;
 the datasets' sentence embeddings are computed once and cached (training/datasets/embedding_cache.py).
