@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 from training.reports.results import RESULTS_PATH, write_section
@@ -40,8 +41,9 @@ class Report:
         names = ", ".join(name for name, _, _ in self.sections)
         summary = (
             f"Last run: `{self.command}` (`papersieve eval` takes the same options), "
-            f"{seconds:.0f}s on a 2-core machine, fixed seeds (a rerun reproduces it); model code "
-            f"{model_revision()}; it wrote the sections {names}.\n\n" + "\n\n".join(self.highlights)
+            f"{seconds:.0f}s on a {os.cpu_count()}-core machine, fixed seeds (a rerun with the same "
+            f"libraries reproduces it: {library_versions()}); model code {model_revision()}; "
+            f"it wrote the sections {names}.\n\n" + "\n\n".join(self.highlights)
         )
         print(f"\n## Summary\n\n{summary}\n", flush=True)
         if self.args.no_write:
@@ -59,8 +61,20 @@ class Report:
         return f"\n\n![{label}]({Path(os.path.relpath(path, RESULTS_PATH.parent)).as_posix()})"
 
 
+def library_versions() -> str:
+    """The libraries the numbers depend on (a newer onnxruntime or BLAS moves the third decimal)."""
+    names = ("onnxruntime", "tokenizers", "scikit-learn", "numpy", "scipy")
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ", ".join(found)
+
+
 def model_revision() -> str:
-    """The checkout's git commit, noting uncommitted changes under model/ (numbers belong to it)."""
+    """The checkout's git commit, noting uncommitted changes to model/'s code (numbers belong to it)."""
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -68,7 +82,10 @@ def model_revision() -> str:
         ).stdout.strip()
 
     try:
-        head, dirty = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain", "--", "model")
+        head, dirty = (
+            git("rev-parse", "--short", "HEAD"),
+            git("status", "--porcelain", "--", ":(glob)model/**/*.py"),
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown (not a git checkout)"
     return f"git {head}" + (" + uncommitted changes in model/" if dirty else "")
