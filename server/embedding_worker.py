@@ -35,6 +35,8 @@ BACKLOG_CHUNK = 64  # backlog papers read from the store at a time
 BACKLOG_RECHECK_SECONDS = 60.0  # when idle, look for papers added by other processes (CLI import)
 STOP_TIMEOUT_SECONDS = 10.0
 DATA_DIR_RETRY_SECONDS = 5.0  # while the data directory is read-only, gone or full
+FIRST_SECONDS_PER_PAPER = 0.1  # the estimate before the first batch is timed (an abstract, one thread)
+RATE_SMOOTHING = 0.3  # weight of the newest batch in the seconds-per-paper estimate
 
 
 def load_encoder(threads: int) -> Any:
@@ -79,6 +81,8 @@ class EmbeddingWorker:
         self._idle = False  # the thread found nothing to embed and waits
         self.embedded = 0  # vectors written since start: a generation counter
         self.dropped = 0
+        self._in_flight = 0  # papers of the batch being embedded now (no longer in the queue)
+        self.seconds_per_paper = FIRST_SECONDS_PER_PAPER  # smoothed over the batches timed so far
 
     # --- the request side (never blocks on the encoder) -----------------------------------------
 
@@ -131,6 +135,22 @@ class EmbeddingWorker:
     def queue_length(self) -> int:
         with self._changed:
             return len(self._urgent) + len(self._backlog)
+
+    def seconds_until_embedded(self, paper_ids: Iterable[str]) -> float | None:
+        """About how long until every one of these papers has its vector: the papers queued up to
+        the last of them, and the batch being embedded now, at the recent rate. None while the
+        encoder is not working (loading, unavailable, off, stopped): no estimate can be given."""
+        if not self._loaded or self._stopping or not self.running:
+            return None
+        wanted = set(paper_ids)
+        with self._changed:
+            through = 0
+            if wanted:
+                for position, paper_id in enumerate([*self._urgent, *self._backlog], start=1):
+                    if paper_id in wanted:
+                        through = position
+            papers = through + self._in_flight
+        return papers * self.seconds_per_paper
 
     def status(self) -> dict[str, Any]:
         return {
@@ -246,6 +266,7 @@ class EmbeddingWorker:
                     ids, self._backlog[:] = self._backlog[: self.batch_size], self._backlog[self.batch_size :]
                 else:
                     ids = []
+                self._in_flight = len(ids)
             if ids:
                 papers = store.papers_without_embeddings(self.key, len(ids), among=ids)
                 if papers:
@@ -273,13 +294,19 @@ class EmbeddingWorker:
 
     def _embed(self, store: Store, encoder: Any, papers: list[Paper]) -> None:
         assert self.key is not None
+        started = time.monotonic()
         try:
             vectors = encoder.encode([p.title for p in papers], [p.abstract for p in papers])
         except Exception:
             log.exception("could not embed %d papers; skipped until the server restarts", len(papers))
             self._failed.update(p.id for p in papers)
+            with self._changed:
+                self._in_flight = 0
             return
+        per_paper = (time.monotonic() - started) / len(papers)
         saved = store.save_embeddings(self.key, zip(papers, vectors, strict=True))
         with self._changed:
             self.embedded += saved
+            self._in_flight = 0
+            self.seconds_per_paper += RATE_SMOOTHING * (per_paper - self.seconds_per_paper)
             self._changed.notify_all()

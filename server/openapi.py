@@ -43,6 +43,7 @@ from server.openapi_schemas import (
     READINESS_PROPERTIES,
     SCORE_ENTRY,
 )
+from server.scoring import REFINE_AFTER_MAX_MS, REFINE_AFTER_MIN_MS
 from server.validation import (
     MAX_PAPERS_PER_REQUEST,
 )
@@ -134,6 +135,13 @@ def _document(version: str, max_page: int, max_suggestions: int, max_offset: int
                             "properties": {
                                 **READINESS_PROPERTIES,
                                 "scores": {"type": "array", "items": ref("Score")},
+                                "refine_after_ms": {
+                                    "type": "integer",
+                                    "minimum": REFINE_AFTER_MIN_MS,
+                                    "maximum": REFINE_AFTER_MAX_MS,
+                                    "description": "present while scores are provisional and the "
+                                    "encoder is working: ask again after this long to find them final",
+                                },
                             },
                         },
                     ),

@@ -20,6 +20,11 @@ from server.store import Paper, Store
 REASONS_UP = 4
 REASONS_DOWN = 3
 SUGGESTION_POOL = 2_000
+# When to ask again for provisional scores: the embedding worker's estimate for the page, plus the
+# refit once its last vector lands; within these bounds (a refit under way still takes a while).
+SETTLE_MS = 300
+REFINE_AFTER_MIN_MS = 1_000
+REFINE_AFTER_MAX_MS = 15_000
 
 
 def readiness(store: Store, profile: str) -> dict[str, Any]:
@@ -40,6 +45,15 @@ def papers_frame(papers: list[Paper], vectors: dict[str, np.ndarray]) -> pd.Data
     )
 
 
+def refine_after_ms(embeddings: EmbeddingWorker, missing: list[str]) -> int | None:
+    """How long the extension should wait before asking again for this page's provisional scores,
+    or None when the encoder is not working (they stay provisional; the extension backs off)."""
+    seconds = embeddings.seconds_until_embedded(missing)
+    if seconds is None:
+        return None
+    return int(min(REFINE_AFTER_MAX_MS, max(REFINE_AFTER_MIN_MS, seconds * 1000 + SETTLE_MS)))
+
+
 def score_page(
     store: Store,
     models: ProfileModels,
@@ -50,7 +64,8 @@ def score_page(
 ) -> dict[str, Any]:
     """/score's reply: readiness and, per paper, its score, reasons, rating and provisional flag,
     and the profile's winning rule when one matches (server/rules.py; before the model is ready
-    too). Never waits for the encoder: papers without a vector are queued and scored provisionally."""
+    too). Never waits for the encoder: papers without a vector are queued and scored provisionally,
+    and `refine_after_ms` says when asking again should find them final."""
     record_seen(store, profile, papers)
     ids = [paper.id for paper in papers]
     reads = page_reads(store, profile, ids)  # unchanged database, same page: no query (page_reads.py)
@@ -58,7 +73,8 @@ def score_page(
     labels = reads.labels
     state = {"ready": labels.needed == 0, "labels": labels.as_dict(), "needed": labels.needed}
     ratings, vectors = reads.ratings, reads.vectors
-    embeddings.enqueue([paper_id for paper_id in ids if paper_id not in vectors])
+    missing = [paper_id for paper_id in ids if paper_id not in vectors]
+    embeddings.enqueue(missing)
     generation = embeddings.embedded
     model = models.current(store, profile, generation, stale_ok=True) if state["ready"] else None
     # Scores are final once every paper of this page and every rated paper has its vector and the
@@ -85,7 +101,12 @@ def score_page(
             entry["rule"] = rule_reason(matched[paper.id])
         scores.append(entry)
     state["ready"] = model is not None
-    return {**state, "scores": scores}
+    reply: dict[str, Any] = {**state, "scores": scores}
+    if not final:
+        hint = refine_after_ms(embeddings, missing)
+        if hint is not None:
+            reply["refine_after_ms"] = hint
+    return reply
 
 
 def suggestions(store: Store, models: ProfileModels, profile: str, limit: int) -> dict[str, Any]:

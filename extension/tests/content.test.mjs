@@ -159,3 +159,18 @@ test("cards turning provisional start a new round from 1 s; failures back off wi
   assert.deepEqual(retry.POLICY.workerPausesMs, [150, 300, 450]);
   assert.equal(retry.POLICY.settingsMs, 2000);
 });
+
+test("the server's estimate sets when provisional scores are asked for again, within bounds", () => {
+  const start = retry.afterReply(retry.initialRetry(), { waiting: 5, fresh: true, now: 0 }).state;
+  const hinted = retry.nextAgain(start, retry.POLICY, 2100);
+  assert.equal(hinted.delay, 2100);
+  assert.equal(hinted.state, start); // the back-off does not advance while the server estimates
+  assert.equal(retry.nextAgain(start, retry.POLICY, 10).delay, 500); // never hammer the server
+  assert.equal(retry.nextAgain(start, retry.POLICY, 600000).delay, 15000);
+  // No usable estimate (the encoder is away, an old server, a failed ask): the back-off.
+  for (const none of [null, undefined, NaN, "2100"]) assert.equal(retry.nextAgain(start, retry.POLICY, none).delay, 1000);
+  let state = start;
+  for (let i = 0; i < 3; i += 1) state = retry.nextAgain(state).state;
+  assert.equal(retry.nextAgain(state, retry.POLICY, 3000).delay, 3000);
+  assert.equal(retry.nextAgain(state).delay, 8000);
+});

@@ -1,7 +1,7 @@
 // The worker's bounds on the authors a page sends with its papers (the server's /score limits).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cleanAuthors, cleanPaper, cleanPapers } from "../src/background/papers.js";
+import { cleanAuthors, cleanPaper, cleanPapers, cleanRefineAfter } from "../src/background/papers.js";
 
 test("authors are strings, whitespace-collapsed, non-empty, each at most 200 characters", () => {
   const long = "x".repeat(250);
@@ -35,4 +35,11 @@ test("a paper carries authors only when it names some; its other fields are unch
   assert.equal(cleanPaper({ id: "  ", authors: ["Ada Lovelace"] }), null);
   const [paper] = cleanPapers([{ ...base, authors: ["Ada Lovelace"] }, { ...base, authors: ["Other"] }]);
   assert.deepEqual(paper.authors, ["Ada Lovelace"]); // first occurrence wins
+});
+
+test("the server's ask-again estimate is a non-negative number of ms, at most a minute, else null", () => {
+  assert.equal(cleanRefineAfter(2100), 2100);
+  assert.equal(cleanRefineAfter(0), 0);
+  assert.equal(cleanRefineAfter(1e9), 60000);
+  for (const bad of [-1, NaN, Infinity, "2100", null, undefined, {}, [1000]]) assert.equal(cleanRefineAfter(bad), null);
 });

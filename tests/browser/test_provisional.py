@@ -1,16 +1,18 @@
 """Provisional scores (the paper's sentence embedding is not computed yet) are marked, asked for
-again with a back-off, and re-marked in place once final, without moving anything on the page.
+again (when the server's reply says, else with a back-off), and re-marked in place once final,
+without moving anything on the page.
 
 The first test is end to end: the real `papersieve serve` answers provisional scores for papers it
 has not embedded yet, its embedding worker computes them, and the page is re-marked; the worker's
 /score calls are only watched (`context.route`, passed on untouched).
 
-The other two rewrite the real server's replies, for these tests only, because the server offers
+The others rewrite the real server's replies, for these tests only, because the server offers
 no way from its command line to hold its embedding worker back: which papers stay provisional for
 how many asks must be fixed for the back-off, "only provisional cards are asked again", the widest
 badge and the hidden-card counts to be checked exactly. Every /score request still reaches the real
 server; the handler marks chosen papers' entries `"provisional": true` (with a stand-in score) for
-their first asks, as a server whose embedding worker is still busy would, and final otherwise.
+their first asks, as a server whose embedding worker is still busy would, and final otherwise; its
+`refine_after_ms` is replaced by the test's own (or dropped, for the back-off).
 """
 
 from __future__ import annotations
@@ -47,10 +49,20 @@ NONE_PROVISIONAL_JS = "() => document.querySelectorAll('.papersieve-badge-provis
 
 class ProvisionalServer:
     """Rewrites the real server's /score replies: paper id → (how many asks answer provisional,
-    the provisional score, the final score or None to keep the real one)."""
+    the provisional score, the final score or None to keep the real one); the nth reply's
+    `refine_after_ms` is `refine_after[n]` (none beyond the list)."""
 
-    def __init__(self, browser, server, plan: dict[str, tuple[int, float, float | None]], *, null_ids=()):
+    def __init__(
+        self,
+        browser,
+        server,
+        plan: dict[str, tuple[int, float, float | None]],
+        *,
+        null_ids=(),
+        refine_after: tuple[int, ...] = (),
+    ):
         self.context = browser.context
+        self.refine_after = refine_after
         self.pattern = f"{server.url}/api/v1/score"
         self.plan = plan
         self.null_ids = set(null_ids)  # answered with score null: a card that stays unscored
@@ -93,6 +105,9 @@ class ProvisionalServer:
                 else:
                     entry.pop("provisional", None)
                 self.provisional_now.discard(paper_id)
+        reply.pop("refine_after_ms", None)
+        if len(self.calls) <= len(self.refine_after):
+            reply["refine_after_ms"] = self.refine_after[len(self.calls) - 1]
         route.fulfill(response=response, json=reply)
         self.answered.append(time.monotonic())
 
@@ -226,3 +241,20 @@ def test_hidden_cards_follow_their_final_scores_and_the_summary_counts_them(brow
             "() => document.querySelector('[data-papersieve=summary]').innerText.includes('2 hidden')"
         )
         assert len(fake.calls) == 2
+
+
+def test_provisional_scores_are_asked_again_when_the_servers_reply_says(browser, server, profile):
+    papers = s.expertise_papers(40)
+    seed_ratings(server, profile, papers[:4])
+    shown = papers[4:12]
+    plan = {p.id: (2, 0.5, None) for p in shown[:5]}
+    # The first reply says 2.5 s, the second 10 ms (the page waits 0.5 s at least: never hammered).
+    with ProvisionalServer(browser, server, plan, refine_after=(2500, 10)) as fake:
+        page = browser.open_digest(ARXIV_URL, s.arxiv_list_new_page(shown))
+        ps.wait_for_bars(page, len(shown))
+        page.wait_for_function(NONE_PROVISIONAL_JS, timeout=ps.WAIT_MS)
+        page.wait_for_timeout(3000)  # no more asks once nothing is provisional
+    asks = [set(ids) for _, ids in fake.calls]
+    assert asks == [{p.id for p in shown}, set(plan), set(plan)], asks
+    gaps = [later - answered for answered, (later, _) in zip(fake.answered, fake.calls[1:], strict=False)]
+    assert 2.4 < gaps[0] < 3.3 and 0.45 < gaps[1] < 1.0, gaps

@@ -337,3 +337,54 @@ def test_a_page_is_final_only_once_all_its_papers_and_the_rated_ones_have(data_d
     poll(rated_ones_final)
     mixed = api.post("/score", json={"papers": hf_papers[:2] + hf_papers[60:70]}).json["scores"]
     assert all(s["provisional"] for s in mixed)  # the two rated papers have vectors, the page not yet
+
+
+def test_score_says_when_its_provisional_scores_will_be_final_newest_page_first(
+    data_dir, make_api, hf_papers, monkeypatch
+):
+    """`refine_after_ms`: the papers queued up to the page's last one and the batch being embedded,
+    at the worker's rate, plus the refit after them."""
+    gate = threading.Event()
+    gate.set()
+    encoder = RecordingEncoder(gate)
+    monkeypatch.setattr(embedding_worker, "load_encoder", lambda threads: encoder)
+    app, api = make_api(data_dir)
+    worker = app.extensions["papersieve_embeddings"]
+    rate(api, hf_papers[0], 1)
+    rate(api, hf_papers[1], -1)
+    assert worker.wait_idle(WAIT_SECONDS)
+    assert worker.seconds_per_paper != embedding_worker.FIRST_SECONDS_PER_PAPER  # timed batches
+    gate.clear()  # from now on every batch is held until the test lets it go
+    worker.seconds_per_paper = 0.1
+    page_a, page_b = hf_papers[10:50], hf_papers[50:60]
+    first = api.post("/score", json={"papers": page_a}).json
+    assert all(s["provisional"] for s in first["scores"])
+    assert first["refine_after_ms"] == 40 * 100 + 300  # queued or in the batch being embedded
+    poll(lambda: worker.queue_length() == 32)  # a batch of 8 is being embedded
+    second = api.post("/score", json={"papers": page_b}).json
+    assert second["refine_after_ms"] == (8 + 10) * 100 + 300  # the newest page goes first
+    again = api.post("/score", json={"papers": page_a}).json  # and moves to the front again
+    assert again["refine_after_ms"] == (8 + 40) * 100 + 300
+    assert worker.pending()[:40] == [p["id"] for p in page_a]
+    gate.set()
+    assert worker.wait_idle(WAIT_SECONDS)
+    poll(
+        lambda: not any(s["provisional"] for s in api.post("/score", json={"papers": page_a}).json["scores"])
+    )
+    final = api.post("/score", json={"papers": page_a}).json
+    assert "refine_after_ms" not in final
+
+
+def test_without_a_working_encoder_score_gives_no_time_to_ask_again(
+    data_dir, make_api, hf_papers, monkeypatch
+):
+    def broken(threads):
+        raise EncoderUnavailable("embedding model missing or damaged: /nowhere/model.onnx")
+
+    monkeypatch.setattr(embedding_worker, "load_encoder", broken)
+    app, api = make_api(data_dir)
+    poll(lambda: app.extensions["papersieve_embeddings"].state == "unavailable")
+    rate(api, hf_papers[0], 1)
+    rate(api, hf_papers[1], -1)
+    body = api.post("/score", json={"papers": hf_papers[:5]}).json
+    assert all(s["provisional"] for s in body["scores"]) and "refine_after_ms" not in body

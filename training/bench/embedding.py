@@ -8,8 +8,8 @@ citeulike-a titles (a titles-only page such as arXiv /recent). The store's size 
 temporary SQLite file holding 100,000 papers with one float16 vector each. The page latency runs the
 real server (`papersieve serve`, its own embedding worker on one thread) on loopback: a 100-paper page
 of papers it has never seen, the time to the first reply (first marks, provisional) and until every
-score is final (each paper embedded; the extension asks again on its back-off schedule, so a reader
-sees the final marks at the first re-ask after this).
+score is final (each paper embedded; the extension asks again when the reply's `refine_after_ms`
+says, so a reader sees the final marks at the first re-ask after this).
 """
 
 from __future__ import annotations
@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         "## Embedding benchmark (`training/bench/embedding.py`)\n\n"
         f"Command: `.venv/bin/python -m training.bench.embedding` (seed {SEED}; {machine}; encoder "
         f"{ENCODER_NAME} {ENCODER_VERSION}).\n\n{table}\n\nThe extension shows the first marks at once "
-        "and asks again for provisional scores after 1, 2, 4, 8 and then every 15 s, so a reader sees "
+        "and asks again for provisional scores when the server's reply estimates they will be final "
+        "(`refine_after_ms`; without one after 1, 2, 4, 8 and then every 15 s), so a reader sees "
         "the final marks at the first re-ask after the last paper is embedded."
     )
     publish("bench_embedding", report, write=not args.no_write)

@@ -14,7 +14,7 @@ by training/harness/sites/, it reports:
   a 100-paper Hugging Face page of papers it has never seen (the real trending papers): from
   navigation to every card showing a score (first marks, most of them provisional), and to no
   card being provisional any more (final marks: the server's embedding worker has embedded the
-  page and the content script's back-off has asked again).
+  page and the content script has asked again, when the server's `refine_after_ms` said to).
 Medians over the runs (first/final marks: one fresh server, one page load). Targets: < 16 ms main
 thread per 100 cards; click → re-marked < 150 ms.
 Writes the table to training/RESULTS.md (section "bench_extension").
@@ -246,8 +246,8 @@ def report(rows: list, click_rows: list, runs: int, clicks: int, fresh: tuple) -
         "Hugging Face page of papers it has never seen (the real trending papers), one page load: "
         "from navigation to every card showing a score (first marks; provisional ones are term-only "
         "estimates), and to no card being provisional (final marks: the server's one embedding "
-        "thread has embedded the page, and the content script's back-off of 1, 2, 4, 8, 15 s has "
-        "asked again).",
+        "thread has embedded the page, and the content script has asked again when the server's "
+        "reply estimated it would be done).",
         "",
         "| page | cards | first marks (s) | provisional at first marks | final marks (s) |",
         "|---|---:|---:|---:|---:|",

@@ -15,7 +15,7 @@ import {
 } from "./storage.js";
 import { callServer, ServerError, SCORE_TIMEOUT_MS } from "./server-client.js";
 import { createScoreCoalescer } from "./score-coalescer.js";
-import { cleanPaper, cleanPapers, cleanScoreEntry, cleanLabels } from "./papers.js";
+import { cleanPaper, cleanPapers, cleanScoreEntry, cleanLabels, cleanRefineAfter } from "./papers.js";
 import { queueRating, flushOutbox, outboxSize, entryKey } from "./feedback-outbox.js";
 import { onboardingIntents, openOnboardingOnInstall } from "./onboarding.js";
 import { dashboardIntents } from "./dashboard.js";
@@ -37,8 +37,14 @@ async function fetchScores(settings, papers) {
   if (!Array.isArray(reply.scores)) throw new ServerError("bad_reply", "The server's /score reply has no scores.");
   const ready = reply.ready === true;
   const needed = Number.isInteger(reply.needed) && reply.needed > 0 ? reply.needed : 0;
+  // refineAfterMs rides with the reply's meta to this call's caller only: it is never cached.
   return {
-    meta: { ready, labels: cleanLabels(reply.labels), needed: ready ? 0 : needed },
+    meta: {
+      ready,
+      labels: cleanLabels(reply.labels),
+      needed: ready ? 0 : needed,
+      refineAfterMs: cleanRefineAfter(reply.refine_after_ms),
+    },
     scores: reply.scores.filter((entry) => entry && typeof entry.id === "string").map(cleanScoreEntry),
   };
 }
@@ -66,6 +72,7 @@ async function scorePapers({ papers, urgent }) {
     const cached = await loadScoreCache();
     const entries = cached && cached.key === cacheKey ? cached.entries : {};
     let meta = cached && cached.key === cacheKey ? cached.meta : null;
+    let refineAfterMs = null; // the server's estimate for the provisional scores it just sent
     // A provisional score is kept only until it can be refined: asking for it again asks the server.
     const missing = wanted.filter((paper) => !(paper.id in entries) || entries[paper.id].provisional === true);
     if (missing.length > 0 || meta === null) {
@@ -75,7 +82,14 @@ async function scorePapers({ papers, urgent }) {
       const merged = latest && latest.key === cacheKey ? latest : { key: cacheKey, entries: {}, meta: null };
       if (Object.keys(merged.entries).length > MAX_CACHED_SCORES) merged.entries = {};
       for (const { entry } of results) if (entry) merged.entries[entry.id] = entry;
-      meta = results.length > 0 ? results[results.length - 1].meta : merged.meta;
+      for (const result of results) {
+        const hint = result.meta.refineAfterMs;
+        if (hint !== null && (refineAfterMs === null || hint > refineAfterMs)) refineAfterMs = hint;
+      }
+      if (results.length > 0) {
+        const { ready, labels, needed } = results[results.length - 1].meta;
+        meta = { ready, labels, needed };
+      } else meta = merged.meta;
       merged.meta = meta;
       await saveScoreCache(merged);
       Object.assign(entries, merged.entries);
@@ -88,6 +102,7 @@ async function scorePapers({ papers, urgent }) {
       labels: meta ? meta.labels : { up: 0, down: 0 },
       needed: meta ? meta.needed : 0,
       scores: wanted.map((paper) => entries[paper.id]).filter(Boolean),
+      ...(refineAfterMs !== null ? { refineAfterMs } : {}),
     };
   } catch (error) {
     return failure(error);

@@ -72,6 +72,11 @@ export function cleanScoreEntry(entry) {
   };
 }
 
+/** The server's "ask again after" estimate (ms): a non-negative number up to a minute, else null. */
+export function cleanRefineAfter(value) {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.min(value, 60000) : null;
+}
+
 export function cleanLabels(labels) {
   const count = (n) => (Number.isInteger(n) && n >= 0 ? n : 0);
   return { up: count(labels && labels.up), down: count(labels && labels.down) };

@@ -1,7 +1,8 @@
 // The one scoring loop. A pass finds new cards (the site's adapter) and asks the worker for their
 // scores; a reply re-marks its cards and the summary. One ask-again timer, driven by
 // papersieve.retry's policy, covers both reasons to ask again: a failed ask (the next pass also
-// rescores cards whose scores could not be refreshed) and provisional scores. Rescoring the whole
+// rescores cards whose scores could not be refreshed) and provisional scores (then at the server's
+// estimate of when they will be final, when the reply has one). Rescoring the whole
 // page (after a rating or a settings change) asks for the cards in view first.
 (() => {
   "use strict";
@@ -41,9 +42,10 @@
     };
     const timers = { pass: null, again: null, rescore: null };
 
-    function scheduleAgain() {
+    /** Arm the ask-again timer; `hintMs`: the server's estimate for provisional scores (or null). */
+    function scheduleAgain(hintMs = null) {
       if (timers.again !== null || !state.active) return;
-      const { delay, state: next } = retry.nextAgain(state.retry);
+      const { delay, state: next } = retry.nextAgain(state.retry, retry.POLICY, hintMs);
       state.retry = next;
       timers.again = setTimeout(() => {
         timers.again = null;
@@ -52,7 +54,7 @@
     }
 
     /** After a reply: while some card on the page is provisional, ask again (retry.afterReply). */
-    function refineLater(fresh) {
+    function refineLater(fresh, hintMs) {
       const waiting = cards.provisional(state.meta);
       const step = retry.afterReply(state.retry, { waiting: waiting.length, fresh, now: performance.now() });
       state.retry = step.state;
@@ -61,7 +63,7 @@
         timers.again = null;
       }
       if (step.rerender) timed("refine", () => waiting.forEach((record) => bars.render(record)));
-      if (step.askAgain) scheduleAgain();
+      if (step.askAgain) scheduleAgain(hintMs);
     }
 
     /** Ask for these records' scores and mark them; false when the worker/server could not answer. */
@@ -101,7 +103,7 @@
         }
         summary.render();
       });
-      refineLater(fresh);
+      refineLater(fresh, typeof reply.refineAfterMs === "number" ? reply.refineAfterMs : null);
       if (state.votes === 0) onScored();
       return true;
     }
