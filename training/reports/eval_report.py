@@ -25,6 +25,7 @@ class Report:
         self.args, self.command, self.write_section = args, command, write
         self.sections: list[tuple[str, str, str]] = []
         self.highlights: list[str] = []
+        self.revision = model_revision()  # at the start: the code the numbers come from
 
     def log(self, message: str) -> None:
         print(message, flush=True)
@@ -42,7 +43,7 @@ class Report:
         summary = (
             f"Last run: `{self.command}` (`papersieve eval` takes the same options), "
             f"{seconds:.0f}s on a {os.cpu_count()}-core machine, fixed seeds (a rerun with the same "
-            f"libraries reproduces it: {library_versions()}); model code {model_revision()}; "
+            f"libraries reproduces it: {library_versions()}); model code {self.revision}; "
             f"it wrote the sections {names}.\n\n" + "\n\n".join(self.highlights)
         )
         print(f"\n## Summary\n\n{summary}\n", flush=True)
