@@ -20,11 +20,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from server.embedding_pace import EmbeddingPace
+from server.embedding_queue import EmbeddingQueue
 from server.store import DataDirUnavailable, EncoderKey, Paper, Store, current_encoder_key
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,6 @@ BACKLOG_CHUNK = 64  # backlog papers read from the store at a time
 BACKLOG_RECHECK_SECONDS = 60.0  # when idle, look for papers added by other processes (CLI import)
 STOP_TIMEOUT_SECONDS = 10.0
 DATA_DIR_RETRY_SECONDS = 5.0  # while the data directory is read-only, gone or full
-FIRST_SECONDS_PER_PAPER = 0.1  # the estimate before the first batch is timed (an abstract, one thread)
-RATE_SMOOTHING = 0.3  # weight of the newest batch in the seconds-per-paper estimate
 
 
 def load_encoder(threads: int) -> Any:
@@ -65,11 +64,9 @@ class EmbeddingWorker:
         self.threads = threads
         self.key = key if key is not None else current_encoder_key()
         self.batch_size = batch_size
-        self.queue_max = queue_max
         self.backlog_chunk = backlog_chunk
         self.backlog_recheck_seconds = backlog_recheck_seconds
-        self._urgent: OrderedDict[str, None] = OrderedDict()  # front = embed next
-        self._backlog: list[str] = []
+        self._queue = EmbeddingQueue(queue_max)
         self._failed: set[str] = set()  # papers the encoder failed on: not retried from the backlog
         self._changed = threading.Condition()
         self._stopping = False
@@ -82,7 +79,7 @@ class EmbeddingWorker:
         self.embedded = 0  # vectors written since start: a generation counter
         self.dropped = 0
         self._in_flight = 0  # papers of the batch being embedded now (no longer in the queue)
-        self.seconds_per_paper = FIRST_SECONDS_PER_PAPER  # smoothed over the batches timed so far
+        self.pace = EmbeddingPace()
 
     # --- the request side (never blocks on the encoder) -----------------------------------------
 
@@ -115,26 +112,17 @@ class EmbeddingWorker:
             return
         with self._changed:
             self._idle = False
-            for paper_id in reversed(ids):
-                self._urgent[paper_id] = None
-                self._urgent.move_to_end(paper_id, last=False)
-            overflow = len(self._urgent) + len(self._backlog) - self.queue_max
-            if overflow > 0:  # drop the lowest priority first: the backlog chunk, then old requests
-                dropped_backlog = min(overflow, len(self._backlog))
-                del self._backlog[len(self._backlog) - dropped_backlog :]
-                for _ in range(overflow - dropped_backlog):
-                    self._urgent.popitem(last=True)
-                self.dropped += overflow
+            self.dropped += self._queue.push_front(ids)
             self._changed.notify_all()
 
     def pending(self) -> list[str]:
         """The queued paper ids in the order they will be embedded."""
         with self._changed:
-            return [*self._urgent, *self._backlog]
+            return self._queue.order()
 
     def queue_length(self) -> int:
         with self._changed:
-            return len(self._urgent) + len(self._backlog)
+            return len(self._queue)
 
     def seconds_until_embedded(self, paper_ids: Iterable[str]) -> float | None:
         """About how long until every one of these papers has its vector: the papers queued up to
@@ -142,15 +130,9 @@ class EmbeddingWorker:
         encoder is not working (loading, unavailable, off, stopped): no estimate can be given."""
         if not self._loaded or self._stopping or not self.running:
             return None
-        wanted = set(paper_ids)
         with self._changed:
-            through = 0
-            if wanted:
-                for position, paper_id in enumerate([*self._urgent, *self._backlog], start=1):
-                    if paper_id in wanted:
-                        through = position
-            papers = through + self._in_flight
-        return papers * self.seconds_per_paper
+            papers = self._queue.papers_through(paper_ids) + self._in_flight
+        return self.pace.seconds_for(papers)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -166,8 +148,7 @@ class EmbeddingWorker:
         """Ask the thread to stop after its current batch and wait for it; True when it has."""
         with self._changed:
             self._stopping = True
-            self._urgent.clear()  # all still in the store without a vector: the next start finds them
-            self._backlog.clear()
+            self._queue.clear()  # all still in the store without a vector: the next start finds them
             self._changed.notify_all()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -197,8 +178,7 @@ class EmbeddingWorker:
         self.state = "unavailable"
         log.warning("sentence embeddings unavailable, scores stay provisional (terms only): %s", reason)
         with self._changed:
-            self._urgent.clear()
-            self._backlog.clear()
+            self._queue.clear()
             self._changed.notify_all()
 
     def _run(self) -> None:
@@ -257,15 +237,7 @@ class EmbeddingWorker:
             with self._changed:
                 if self._stopping:
                     return None
-                if self._urgent:
-                    ids = [
-                        self._urgent.popitem(last=False)[0]
-                        for _ in range(min(self.batch_size, len(self._urgent)))
-                    ]
-                elif self._backlog:
-                    ids, self._backlog[:] = self._backlog[: self.batch_size], self._backlog[self.batch_size :]
-                else:
-                    ids = []
+                ids = self._queue.pop_batch(self.batch_size)
                 self._in_flight = len(ids)
             if ids:
                 papers = store.papers_without_embeddings(self.key, len(ids), among=ids)
@@ -281,11 +253,8 @@ class EmbeddingWorker:
             with self._changed:
                 if self._stopping:
                     return None
-                if self._urgent:  # a page arrived while the store was read: it goes first
-                    self._backlog[:] = found
-                    continue
-                if found:
-                    self._backlog[:] = found
+                if self._queue.urgent or found:  # a page that arrived meanwhile still goes first
+                    self._queue.backlog[:] = found
                     continue
                 self._idle = True
                 self._changed.notify_all()
@@ -303,10 +272,9 @@ class EmbeddingWorker:
             with self._changed:
                 self._in_flight = 0
             return
-        per_paper = (time.monotonic() - started) / len(papers)
+        self.pace.record(len(papers), time.monotonic() - started)
         saved = store.save_embeddings(self.key, zip(papers, vectors, strict=True))
         with self._changed:
             self.embedded += saved
             self._in_flight = 0
-            self.seconds_per_paper += RATE_SMOOTHING * (per_paper - self.seconds_per_paper)
             self._changed.notify_all()

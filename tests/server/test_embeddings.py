@@ -14,6 +14,8 @@ import pytest
 import server.embedding_worker as embedding_worker
 from model.embedding import ENCODER_NAME, EncoderUnavailable, shared_encoder
 from server.app import create_app, shutdown_app
+from server.embedding_pace import FIRST_SECONDS_PER_PAPER
+from server.embedding_queue import EmbeddingQueue
 from server.embedding_worker import EmbeddingWorker
 from server.profile_corpus import CorpusFeatures
 from server.profile_models import ProfileModels
@@ -123,6 +125,16 @@ def test_a_full_queue_drops_the_oldest_requests_papers(data_dir):
     worker.enqueue(["b", "g"])  # asked again: moves to the front, no duplicate
     assert worker.pending() == ["b", "g", "d", "e", "f"]
     assert worker.queue_length() == 5 and worker.dropped == 2
+
+
+def test_the_queue_drops_the_backlog_before_page_papers_and_counts_papers_ahead():
+    queue = EmbeddingQueue(max_papers=6)
+    queue.backlog[:] = ["x", "y", "z"]
+    assert queue.push_front(["a", "b", "c", "d"]) == 1  # the backlog's last paper goes first
+    assert queue.order() == ["a", "b", "c", "d", "x", "y"]
+    assert queue.papers_through(["b", "x"]) == 5 and queue.papers_through(["q"]) == 0
+    assert queue.pop_batch(3) == ["a", "b", "c"] and queue.pop_batch(3) == ["d"]
+    assert queue.pop_batch(3) == ["x", "y"] and len(queue) == 0
 
 
 def test_a_new_encoder_version_re_embeds_everything_and_forgets_the_old_vectors(
@@ -353,9 +365,9 @@ def test_score_says_when_its_provisional_scores_will_be_final_newest_page_first(
     rate(api, hf_papers[0], 1)
     rate(api, hf_papers[1], -1)
     assert worker.wait_idle(WAIT_SECONDS)
-    assert worker.seconds_per_paper != embedding_worker.FIRST_SECONDS_PER_PAPER  # timed batches
+    assert worker.pace.seconds_per_paper != FIRST_SECONDS_PER_PAPER  # timed batches
     gate.clear()  # from now on every batch is held until the test lets it go
-    worker.seconds_per_paper = 0.1
+    worker.pace.seconds_per_paper = 0.1
     page_a, page_b = hf_papers[10:50], hf_papers[50:60]
     first = api.post("/score", json={"papers": page_a}).json
     assert all(s["provisional"] for s in first["scores"])
