@@ -4,7 +4,8 @@
 // computing those papers' sentence embeddings) are asked for again during one refining round of
 // refineForMs at most, and cards that turn provisional for the first time start a new round from
 // the shortest delay. While the server says when its encoder will have the page's papers done
-// (`refineAfterMs`), provisional scores are asked for again then instead, within its bounds. Pure (no timers, no DOM): papersieve.createScoring owns the timer and applies it.
+// (`refineAfterMs`), provisional scores are asked for again then instead, within its bounds.
+// Pure (no timers, no DOM): papersieve.createScoring owns the timer and applies it.
 (() => {
   "use strict";
   const ns = (globalThis.papersieve ||= {});
